@@ -1,0 +1,302 @@
+"""The authors' contract (schema v1) as typed classes.
+
+These models are the single statement of the schema: validation, the JSON Schema
+that editors use for completion (`psychoed schema`) and the field reference in the
+README all derive from them. Field names are a contract with existing curricula:
+add fields freely, rename none without a migration.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
+
+SCHEMA_VERSION = 1
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+    Field(description="Lower-case letters, digits and single hyphens, e.g. `paced-breathing`."),
+]
+Text = Annotated[str, StringConstraints(min_length=1), Field(description="Plain text; may use {{ track.vars.NAME }}.")]
+Markdown = Annotated[str, Field(description="Markdown; may use {{ track.vars.NAME }}. Raw HTML is not allowed.")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>]+$"), Field(description="A web address starting with https://.")]
+Audience = Literal["participants", "families", "all"]
+
+
+class Strict(BaseModel):
+    """Base for every part of the contract: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- program.yml -------------------------------------------------------------------
+
+
+class CrisisResource(Strict):
+    name: Text
+    contact: Text = Field(description="How to reach it, in words: 'Call or text 988'.")
+    url: Optional[Url] = None
+    verified_on: datetime.date = Field(description="When someone last checked this resource is current.")
+
+
+class Resource(Strict):
+    name: Text
+    description: Text = ""
+    url: Optional[Url] = None
+    verified_on: datetime.date
+
+
+class Family(Strict):
+    title: Text
+    audience: Audience = Field("participants", description="Default audience of the family's modules.")
+    description: Text = ""
+
+
+class PhraseRule(Strict):
+    phrase: Text
+    use: Optional[str] = Field(None, description="Suggested replacement, shown with the finding.")
+
+
+class Safety(Strict):
+    rules: list[str] = Field(default_factory=list, description="Named rule sets, e.g. person-first, no-body-numbers.")
+    avoid: list[PhraseRule] = Field(default_factory=list, description="Extra phrases to flag.")
+
+
+class Program(Strict):
+    name: Text
+    organization: Text
+    language: str = "en"
+    disclaimer: Text = Field(description="Shown on every page and every handout.")
+    crisis: list[CrisisResource] = Field(min_length=1, description="Shown on every page and every handout.")
+    resources: list[Resource] = Field(default_factory=list, description="Further help, listed on each track's resources page.")
+    review_limit_months: int = Field(12, ge=1)
+    families: dict[Slug, Family] = Field(min_length=1, description="Module families, in display order.")
+    paper: Literal["letter", "a4"] = "letter"
+    safety: Safety = Field(default_factory=Safety, description="Rules and phrases added for every track.")
+
+
+# --- tracks/<track>.yml ------------------------------------------------------------
+
+
+class Session(Strict):
+    module: Slug
+    worksheets: Optional[list[Slug]] = Field(None, description="Overrides the module's own worksheets for this session.")
+
+
+class Week(Strict):
+    title: Text
+    sessions: list[Session] = Field(min_length=1)
+
+
+class Track(Strict):
+    id: Slug
+    title: Text
+    summary: Text
+    audience: Text = Field("", description="Who the track is for, in a sentence.")
+    welcome: Markdown = Field("", description="Extra words for the track's home page.")
+    vars: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], str] = Field(
+        default_factory=dict, description="Usable in any module text as {{ track.vars.NAME }}."
+    )
+    safety: Safety = Field(default_factory=Safety)
+    weeks: list[Week] = Field(min_length=1, description="The schedule, in order.")
+
+
+# --- modules/<family>/<module>.yml -------------------------------------------------
+
+
+class Section(Strict):
+    heading: Text
+    body: Markdown = ""
+    steps: list[Text] = Field(default_factory=list, description="Numbered steps, shown after the body.")
+
+    @model_validator(mode="after")
+    def _has_content(self) -> "Section":
+        if not self.body.strip() and not self.steps:
+            raise ValueError("a section needs a `body` or `steps`")
+        return self
+
+
+class TimingStep(Strict):
+    minutes: int = Field(gt=0)
+    activity: Text
+
+
+class Facilitator(Strict):
+    timing: list[TimingStep] = Field(default_factory=list)
+    prompts: list[Text] = Field(default_factory=list)
+    notes: Markdown = ""
+
+
+class ModuleContent(Strict):
+    """The fields of a module that a track's variant may override."""
+
+    title: Text
+    code: Optional[str] = Field(None, description="Short code printed on handouts, e.g. CS-3.")
+    audience: Optional[Audience] = Field(None, description="Defaults to the family's audience.")
+    minutes: int = Field(50, gt=0)
+    summary: Text
+    main_message: Text
+    content_notes: list[Text] = Field(default_factory=list, description="Shown before the content, e.g. 'mentions self-harm'.")
+    objectives: list[Text] = Field(min_length=1)
+    key_points: list[Text] = Field(min_length=1)
+    sections: list[Section] = Field(default_factory=list)
+    discussion: list[Text] = Field(default_factory=list)
+    practice: list[Text] = Field(default_factory=list)
+    worksheets: list[Slug] = Field(default_factory=list)
+    facilitator: Facilitator = Field(default_factory=Facilitator)
+    references: list[Text] = Field(default_factory=list)
+    last_reviewed: datetime.date
+
+
+def _all_optional(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """A model with the same fields as `model`, none required (for variants)."""
+    fields: dict[str, Any] = {
+        field_name: (Optional[field.annotation], Field(None, description=field.description))
+        for field_name, field in model.model_fields.items()
+    }
+    return create_model(name, __base__=Strict, __doc__="Per-track overrides of module fields.", **fields)
+
+
+ModuleVariant = _all_optional(ModuleContent, "ModuleVariant")
+
+
+class Module(ModuleContent):
+    id: Slug
+    family: Slug = Field(description="Defaults to the module's folder under modules/.")
+    tracks: Union[Literal["all"], list[Slug]] = "all"
+    variants: dict[Slug, ModuleVariant] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description="Per-track overrides: mappings merge, lists and text replace.",
+    )
+    allow: list[dict[str, str]] = Field(default_factory=list, description="Lint suppressions: {rule: ID, reason: why}.")
+
+    def applies_to(self, track_id: str) -> bool:
+        return self.tracks == "all" or track_id in self.tracks
+
+
+# --- worksheets/<worksheet>.yml ----------------------------------------------------
+
+
+class FieldBase(Strict):
+    label: Text
+    help: Text = Field("", description="A short hint shown under the label.")
+
+
+class TextField(FieldBase):
+    type: Literal["text"]
+    lines: int = Field(3, ge=1, le=30, description="Write-in lines to leave.")
+
+
+class ScaleField(FieldBase):
+    type: Literal["scale"]
+    min: int = 0
+    max: int = 10
+    min_label: str = ""
+    max_label: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ScaleField":
+        if not self.min < self.max <= self.min + 20:
+            raise ValueError("a scale needs min < max, at most 20 steps apart")
+        return self
+
+
+class ChecklistField(FieldBase):
+    type: Literal["checklist"]
+    options: list[Text] = Field(min_length=1)
+
+
+class TableField(FieldBase):
+    type: Literal["table"]
+    columns: list[Text] = Field(min_length=1, max_length=8)
+    rows: int = Field(5, ge=1, le=31)
+
+
+class DateField(FieldBase):
+    type: Literal["date"]
+
+
+class ListField(FieldBase):
+    type: Literal["list"]
+    items: int = Field(3, ge=1, le=12, description="Numbered write-in lines.")
+
+
+WorksheetField = Annotated[
+    Union[TextField, ScaleField, ChecklistField, TableField, DateField, ListField],
+    Field(discriminator="type"),
+]
+
+
+class Worksheet(Strict):
+    id: Slug
+    title: Text
+    code: Optional[str] = None
+    instructions: Text
+    tags: list[Slug] = Field(default_factory=list, description="e.g. safety-plan, relapse-prevention-plan.")
+    fields: list[WorksheetField] = Field(min_length=1)
+
+
+# --- the whole curriculum ----------------------------------------------------------
+
+FILE_KINDS: dict[str, type[BaseModel]] = {
+    "program": Program,
+    "track": Track,
+    "module": Module,
+    "worksheet": Worksheet,
+}
+
+
+def known_fields(model: type[BaseModel], data_path: tuple[Any, ...]) -> list[str]:
+    """The field names allowed in the mapping at `data_path` of a `model` document.
+
+    Follows pydantic error locations: list indexes, dict keys and union tags.
+    """
+    annotation: Any = model
+    for step in data_path:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(step))
+            if field is None:
+                return []
+            annotation = field.annotation
+        elif get_origin(annotation) is list and isinstance(step, int):
+            annotation = get_args(annotation)[0]
+        elif get_origin(annotation) is dict:
+            annotation = get_args(annotation)[1]
+        elif get_origin(annotation) is Union:
+            tagged = [m for m in get_args(annotation) if _type_tag(m) == step]
+            if not tagged:
+                return []
+            annotation = tagged[0]
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if get_origin(annotation) is Union:  # a discriminated union not yet narrowed by a tag
+        return sorted({name for m in get_args(annotation) for name in _unwrap(m).model_fields})
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] so the structural type shows."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        if get_origin(annotation) is Union:
+            members = [m for m in get_args(annotation) if m is not type(None)]
+            if len(members) == 1:
+                annotation = members[0]
+                continue
+        return annotation
+
+
+def _type_tag(model: Any) -> Any:
+    model = _unwrap(model)
+    if isinstance(model, type) and issubclass(model, BaseModel) and "type" in model.model_fields:
+        return get_args(model.model_fields["type"].annotation)[0]
+    return None

@@ -1,0 +1,158 @@
+"""Reading one YAML file into plain data while remembering where every value came from.
+
+PyYAML's composer gives us a node graph with source marks; we build the Python data
+from it ourselves so that (a) every key and value keeps its line and column, (b)
+aliases cannot expand into millions of nodes ("billion laughs"), and (c) duplicate
+keys are reported instead of silently overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+try:  # the C loader is much faster; fall back to pure Python where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_NODES = 200_000  # far above any real curriculum file; alias bombs hit it at once
+
+Key = Union[str, int]
+DataPath = tuple[Key, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass
+class SourceFile:
+    """One YAML file: its data, and the position of every key and value in it."""
+
+    path: str  # as shown in diagnostics
+    data: Any = None
+    values: dict[DataPath, Position] = field(default_factory=dict)
+    keys: dict[DataPath, Position] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    def position(self, data_path: tuple[Any, ...], *, key: bool = False) -> Position:
+        """Where `data_path` is in the file, or the nearest enclosing value that exists.
+
+        `data_path` may contain steps that are not in the data (pydantic adds union tags
+        such as `text` in `fields.0.text.lines`); those are skipped.
+        """
+        found: DataPath = ()
+        for step in data_path:
+            candidate = found + (step,)
+            if candidate in self.values:
+                found = candidate
+        table = self.keys if key and found in self.keys and found == tuple(data_path) else self.values
+        return table.get(found) or self.values.get(found) or Position(1, 1)
+
+    def diagnostic(self, data_path: tuple[Any, ...], message: str, hint: str = "", *, key: bool = False,
+                   severity: str = "error") -> Diagnostic:
+        pos = self.position(data_path, key=key)
+        return Diagnostic(self.path, pos.line, pos.col, message, hint, severity)  # type: ignore[arg-type]
+
+
+    def diagnostic_at_text(self, data_path: tuple[Any, ...], text: str, needle: str, message: str, hint: str = "",
+                           *, severity: str = "error") -> Diagnostic:
+        """Like `diagnostic`, but at the line and column of `needle` inside the text at `data_path`."""
+        start = self.position(data_path)
+        last = min(len(self.lines), start.line + text.count("\n") + 1)
+        for number in range(start.line, last + 1):
+            col = self.lines[number - 1].find(needle, start.col - 1 if number == start.line else 0)
+            if col >= 0:
+                return Diagnostic(self.path, number, col + 1, message, hint, severity)  # type: ignore[arg-type]
+        return self.diagnostic(data_path, message, hint, severity=severity)
+
+
+class YamlProblem(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def read_yaml(file: Path, shown_as: str) -> SourceFile:
+    """Parse `file`; raise YamlProblem with a located diagnostic if it cannot be used."""
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlProblem(Diagnostic(shown_as, line, col, "file is not UTF-8 text",
+                                     "save it as UTF-8 in your editor")) from None
+    return parse_yaml(text, shown_as)
+
+
+def parse_yaml(text: str, shown_as: str) -> SourceFile:
+    source = SourceFile(shown_as, lines=text.splitlines())
+    try:
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        hint = "check indentation and quoting near here" + (f" ({exc.context})" if exc.context else "")
+        raise YamlProblem(Diagnostic(shown_as, line, col, f"YAML syntax error: {problem}", hint)) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Diagnostic(shown_as, 1, 1, f"YAML syntax error: {exc}")) from None
+
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
+        raise YamlProblem(Diagnostic(shown_as, 1, 1, "file is empty", "add the fields this file needs"))
+    builder = _DataBuilder(source)
+    source.data = builder.build(root, ())
+    return source
+
+
+class _DataBuilder:
+    def __init__(self, source: SourceFile):
+        self.source = source
+        self.count = 0
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, path: DataPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlProblem(self._at(node, f"file expands to more than {MAX_NODES:,} values",
+                                       "aliases (*name) that repeat other aliases are not allowed to multiply like this"))
+        self.source.values[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise YamlProblem(self._at(node, f"cannot read this value: {getattr(exc, 'problem', exc)}")) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlProblem(self._at(key_node, "a key must be a plain word", "write `name: value`"))
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem(self._at(key_node, "merge keys (<<) are not supported", "write the fields out"))
+            key = str(key_node.value)
+            if key in result:
+                raise YamlProblem(self._at(key_node, f"duplicate key `{key}`", "remove one of the two"))
+            self.source.keys[path + (key,)] = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def _at(self, node: yaml.Node, message: str, hint: str = "") -> Diagnostic:
+        mark = node.start_mark
+        return Diagnostic(self.source.path, mark.line + 1, mark.column + 1, message, hint)
