@@ -45,8 +45,15 @@ def load_curriculum(root: Path) -> Curriculum:
                                           "pass --curriculum DIR pointing at a folder with program.yml")])
     problems: list[Diagnostic] = []
     sources: dict[tuple[str, str], SourceFile] = {}
+    unreadable: set[str] = set()  # ids of files already reported, so references to them stay quiet
 
     def read(file: Path, model: type[BaseModel], extra: dict[str, Any]) -> Any:
+        item = _read_one(file, model, extra)
+        if item is None:
+            unreadable.add(file.stem)
+        return item
+
+    def _read_one(file: Path, model: type[BaseModel], extra: dict[str, Any]) -> Any:
         shown_as = file.relative_to(root.parent).as_posix()
         try:
             source = read_yaml(file, shown_as)
@@ -93,7 +100,7 @@ def load_curriculum(root: Path) -> Curriculum:
     if program is not None:
         modules = {mid: _with_family_audience(m, program) for mid, m in modules.items()}
         curriculum = Curriculum(root, program, tracks, modules, worksheets, sources)
-        problems.extend(cross_reference_problems(curriculum))
+        problems.extend(d for d in cross_reference_problems(curriculum, unreadable))
     if problems:
         raise CurriculumError(problems)
     return curriculum
@@ -186,6 +193,7 @@ def _suggest(name: str, known: list[str], what: str) -> str:
         return f"did you mean `{close[0]}`?"
     if not known:
         return ""
+    known = sorted(known)
     shown = ", ".join(known[:12]) + (f" … and {len(known) - 12} more" if len(known) > 12 else "")
     return f"{what}: {shown}"
 
@@ -193,7 +201,9 @@ def _suggest(name: str, known: list[str], what: str) -> str:
 # --- checks across files -------------------------------------------------------------
 
 
-def cross_reference_problems(c: Curriculum) -> Iterator[Diagnostic]:
+def cross_reference_problems(c: Curriculum, unreadable: set[str] = frozenset()) -> Iterator[Diagnostic]:
+    """References between files that point nowhere. Ids in `unreadable` belong to files that
+    exist but failed to load; their own error is already reported, so references to them are not."""
     families = list(c.program.families)
     track_ids = list(c.tracks)
     for module in c.modules.values():
@@ -203,18 +213,20 @@ def cross_reference_problems(c: Curriculum) -> Iterator[Diagnostic]:
                                  _suggest(module.family, families, "families in program.yml"))
         if module.tracks != "all":
             for i, track_id in enumerate(module.tracks):
-                if track_id not in c.tracks:
+                if track_id not in c.tracks and track_id not in unreadable:
                     yield src.diagnostic(("tracks", i), f"unknown track `{track_id}`", _suggest(track_id, track_ids, "tracks"))
         for track_id in module.variants:
             if track_id not in c.tracks:
+                if track_id in unreadable:
+                    continue
                 yield src.diagnostic(("variants", track_id), f"variant for unknown track `{track_id}`",
                                      _suggest(track_id, track_ids, "tracks"), key=True)
             elif not module.applies_to(track_id):
                 yield src.diagnostic(("variants", track_id), f"variant for track `{track_id}`, which this module's "
                                      "`tracks` does not include", f"add `{track_id}` to `tracks`", key=True)
-        yield from _worksheet_refs(c, src, module.worksheets, ("worksheets",))
+        yield from _worksheet_refs(c, src, module.worksheets, ("worksheets",), unreadable)
         for track_id, variant in module.variants.items():
-            yield from _worksheet_refs(c, src, variant.worksheets or [], ("variants", track_id, "worksheets"))
+            yield from _worksheet_refs(c, src, variant.worksheets or [], ("variants", track_id, "worksheets"), unreadable)
 
     for track in c.tracks.values():
         src = c.source("track", track.id)
@@ -223,17 +235,20 @@ def cross_reference_problems(c: Curriculum) -> Iterator[Diagnostic]:
                 at = ("weeks", w, "sessions", s)
                 module = c.modules.get(session.module)
                 if module is None:
+                    if session.module in unreadable:
+                        continue
                     yield src.diagnostic(at + ("module",), f"unknown module `{session.module}`",
                                          _suggest(session.module, list(c.modules), "known modules"))
                 elif not module.applies_to(track.id):
                     yield src.diagnostic(at + ("module",), f"module `{module.id}` is not written for track `{track.id}`",
                                          f"add `{track.id}` to `tracks` in {c.source('module', module.id).path}")
-                yield from _worksheet_refs(c, src, session.worksheets or [], at + ("worksheets",))
+                yield from _worksheet_refs(c, src, session.worksheets or [], at + ("worksheets",), unreadable)
 
 
-def _worksheet_refs(c: Curriculum, src: SourceFile, ids: list[str], at: tuple[Any, ...]) -> Iterator[Diagnostic]:
+def _worksheet_refs(c: Curriculum, src: SourceFile, ids: list[str], at: tuple[Any, ...],
+                    unreadable: set[str]) -> Iterator[Diagnostic]:
     for i, worksheet_id in enumerate(ids):
-        if worksheet_id not in c.worksheets:
+        if worksheet_id not in c.worksheets and worksheet_id not in unreadable:
             yield src.diagnostic(at + (i,), f"unknown worksheet `{worksheet_id}`",
                                  _suggest(worksheet_id, list(c.worksheets), "known worksheets"))
 
@@ -243,11 +258,13 @@ def unsafe_markup(source: SourceFile) -> Iterator[Diagnostic]:
     for path, text in _strings(source.data, ()):
         without_autolinks = AUTOLINK.sub("", text)
         tag = RAW_HTML.search(without_autolinks)
+        script = SCRIPT_URL.search(text)
         if tag:
-            yield source.diagnostic(path, f"raw HTML `{tag.group(0)[:40]}` is not allowed in curriculum text",
-                                    "write Markdown instead, e.g. **bold** or [a link](https://…)")
-        elif SCRIPT_URL.search(text):
-            yield source.diagnostic(path, "links may only point to web pages (https://…)", "remove the script link")
+            yield source.diagnostic_at_text(path, text, tag.group(0), f"raw HTML `{tag.group(0)[:40]}` is not allowed "
+                                            "in curriculum text", "write Markdown instead, e.g. **bold** or [a link](https://…)")
+        elif script:
+            yield source.diagnostic_at_text(path, text, script.group(1), "links may only point to web pages (https://…)",
+                                            "remove the script link")
 
 
 def _strings(data: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:

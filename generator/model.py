@@ -44,7 +44,7 @@ class CrisisResource(Strict):
 
 class Resource(Strict):
     name: Text
-    description: Text = ""
+    description: str = ""
     url: Optional[Url] = None
     verified_on: datetime.date
 
@@ -52,7 +52,7 @@ class Resource(Strict):
 class Family(Strict):
     title: Text
     audience: Audience = Field("participants", description="Default audience of the family's modules.")
-    description: Text = ""
+    description: str = ""
 
 
 class PhraseRule(Strict):
@@ -95,7 +95,7 @@ class Track(Strict):
     id: Slug
     title: Text
     summary: Text
-    audience: Text = Field("", description="Who the track is for, in a sentence.")
+    audience: str = Field("", description="Who the track is for, in a sentence.")
     welcome: Markdown = Field("", description="Extra words for the track's home page.")
     vars: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], str] = Field(
         default_factory=dict, description="Usable in any module text as {{ track.vars.NAME }}."
@@ -182,7 +182,7 @@ class Module(ModuleContent):
 
 class FieldBase(Strict):
     label: Text
-    help: Text = Field("", description="A short hint shown under the label.")
+    help: str = Field("", description="A short hint shown under the label.")
 
 
 class TextField(FieldBase):

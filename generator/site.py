@@ -98,7 +98,8 @@ def build_site(config_file: Path, site_dir: Path, track_id: str) -> None:
 
     with _captured_mkdocs_log() as messages:
         try:
-            config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
+            # MkDocs resolves a relative site_dir against the config file, so pass it absolute.
+            config = load_config(config_file=str(config_file), site_dir=str(site_dir.resolve()), strict=True)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

@@ -106,7 +106,9 @@ def parse_yaml(text: str, shown_as: str) -> SourceFile:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"
-        hint = "check indentation and quoting near here" + (f" ({exc.context})" if exc.context else "")
+        hint = "check indentation and quoting near here"
+        if exc.context and exc.context_mark:
+            hint += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         raise YamlProblem(Diagnostic(shown_as, line, col, f"YAML syntax error: {problem}", hint)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Diagnostic(shown_as, 1, 1, f"YAML syntax error: {exc}")) from None
