@@ -1,0 +1,64 @@
+"""A program adds a fifth track and a fifth family with YAML alone, and it builds."""
+
+from __future__ import annotations
+
+import shutil
+
+import yaml
+
+from conftest import BUNDLED, read_page
+
+NEW_MODULE = """\
+title: A mindful minute
+code: MF-1
+summary: A short way to notice the present moment when {{ track.vars.condition_short }} feels loud.
+main_message: One calm minute is a real skill, and it grows with practice.
+last_reviewed: 2026-11-01
+objectives: [Try a one-minute pause.]
+key_points: [A minute is enough to start., You can do it anywhere.]
+sections:
+  - heading: Try it
+    steps: [Sit still., Notice three sounds., Notice your breath.]
+practice: [Take one mindful minute each day.]
+facilitator:
+  timing: [{minutes: 50, activity: Teach and practise}]
+  prompts: [Ask who noticed a sound they had not heard before.]
+"""
+
+NEW_TRACK = """\
+title: Grief and loss
+summary: For adults coping with grief.
+vars:
+  condition: grief
+  condition_short: grief
+  urge_example: the urge to pull away from people
+  trigger_example: an anniversary
+weeks:
+  - title: Noticing the present
+    sessions:
+      - module: mindful-minute
+      - module: grounding
+"""
+
+
+def test_fifth_track_and_family_by_yaml_alone(psychoed, tmp_path):
+    curriculum = tmp_path / "curriculum"
+    shutil.copytree(BUNDLED, curriculum)
+    program_file = curriculum / "program.yml"
+    program = yaml.safe_load(program_file.read_text())
+    program["families"]["mindfulness"] = {"title": "Mindfulness"}
+    program_file.write_text(yaml.safe_dump(program, sort_keys=False))
+    (curriculum / "modules" / "mindfulness").mkdir()
+    (curriculum / "modules" / "mindfulness" / "mindful-minute.yml").write_text(NEW_MODULE)
+    (curriculum / "tracks" / "grief.yml").write_text(NEW_TRACK)
+
+    assert psychoed("check", "--curriculum", curriculum).code == 0
+    out = tmp_path / "site"
+    run = psychoed("build", "--curriculum", curriculum, "--out", out, "--build-dir", tmp_path / "build",
+                   "--track", "grief")
+    assert run.code == 0, run.out + run.err
+    module = read_page(out / "grief" / "modules" / "mindfulness" / "mindful-minute" / "index.html")
+    assert "when grief feels loud" in module.text
+    home = read_page(out / "grief" / "index.html")
+    assert "Mindfulness" in home.text and "A mindful minute" in home.text  # nav section and schedule
+    assert 'href="grief/"' in read_page(out / "index.html").html

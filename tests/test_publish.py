@@ -1,0 +1,70 @@
+"""Publishing with the small fixture: variants, vars, facilitator-only text, and safe swaps."""
+
+from __future__ import annotations
+
+import hashlib
+
+from conftest import html_pages, read_page
+
+
+def test_variant_and_vars_on_the_fixture(psychoed, mini, tmp_path):
+    run = psychoed("build", "--curriculum", mini, "--out", tmp_path / "site", "--build-dir", tmp_path / "build")
+    assert run.code == 0, run.out + run.err
+    alpha = read_page(tmp_path / "site" / "alpha" / "modules" / "skills" / "breathing" / "index.html").text
+    beta = read_page(tmp_path / "site" / "beta" / "modules" / "skills" / "breathing" / "index.html").text
+    assert "Slow breaths calm the body." in alpha and "Beta variant message" not in alpha
+    assert "Beta variant message for Beta." in beta and "Slow breaths calm the body." not in beta
+    assert "alpha-condition" in alpha and "beta-condition" in beta
+    guide_alpha = read_page(tmp_path / "site" / "alpha" / "facilitator" / "week-01" / "index.html").text
+    guide_beta = read_page(tmp_path / "site" / "beta" / "facilitator" / "week-01" / "index.html").text
+    # The variant's `facilitator.notes` merges into the mapping: timing and prompts stay, notes change.
+    assert "FACILITATOR-ONLY-NOTES-MARKER" in guide_alpha and "Beta facilitator notes." in guide_beta
+    assert "FACILITATOR-ONLY-PROMPT-MARKER" in guide_beta and "FACILITATOR-ONLY-PRACTICE-MARKER" in guide_beta
+    assert "FACILITATOR-ONLY-NOTES-MARKER" not in guide_beta
+    # A session may override the module's worksheets: week 2 of alpha prints none.
+    assert "To print" not in read_page(tmp_path / "site" / "alpha" / "facilitator" / "week-02" / "index.html").text
+    for path in html_pages(tmp_path / "site"):
+        if "facilitator" not in path.parts:
+            assert "FACILITATOR-ONLY" not in read_page(path).text, path
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failed_validation_leaves_the_previous_site_untouched(psychoed, mini, tmp_path):
+    out = tmp_path / "site"
+    assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build").code == 0
+    before = snapshot(out)
+    (mini / "tracks" / "beta.yml").write_text("title: [broken\n")
+    run = psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build")
+    assert run.code == 1
+    assert "curriculum/tracks/beta.yml:2:1: error: YAML syntax error" in run.out
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "curriculum", "site"], "no staging left behind"
+
+
+def test_failed_mkdocs_build_leaves_the_previous_site_untouched(psychoed, mini, tmp_path):
+    out = tmp_path / "site"
+    assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build").code == 0
+    before = snapshot(out)
+    # A project's own base config wins over the shipped one; a broken one fails inside MkDocs.
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ntheme: {name: material}\nplugins: [no-such-plugin]\n")
+    run = psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build")
+    assert run.code == 1
+    assert "no-such-plugin" in run.err and "previous site is unchanged" in run.err
+    assert snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no staging left behind"
+
+
+def test_partial_build_keeps_the_other_tracks(psychoed, mini, tmp_path):
+    out = tmp_path / "site"
+    assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build").code == 0
+    beta_before = snapshot(out / "beta")
+    (mini / "tracks" / "alpha.yml").write_text((mini / "tracks" / "alpha.yml").read_text()
+                                               .replace("title: First week", "title: A renamed week"))
+    assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build",
+                    "--track", "alpha").code == 0
+    assert "A renamed week" in read_page(out / "alpha" / "schedule" / "index.html").text
+    assert snapshot(out / "beta") == beta_before
