@@ -122,7 +122,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _require_folder(curriculum: Path) -> None:
-    if not (curriculum / "program.yml").is_file() and not curriculum.is_dir():
+    if not curriculum.is_dir():
         raise UsageError(f"curriculum folder `{curriculum}` not found; pass --curriculum DIR")
 
 

@@ -151,6 +151,11 @@ class ModuleContent(Strict):
     last_reviewed: datetime.date
 
 
+class Suppression(Strict):
+    rule: Slug = Field(description="The id of the content rule, as `psychoed check` prints it.")
+    reason: Text = Field(description="Why this module may break the rule; shown by `check --verbose`.")
+
+
 def _all_optional(model: type[BaseModel], name: str) -> type[BaseModel]:
     """A model with the same fields as `model`, none required (for variants)."""
     fields: dict[str, Any] = {
@@ -171,7 +176,7 @@ class Module(ModuleContent):
         default_factory=dict,
         description="Per-track overrides: mappings merge, lists and text replace.",
     )
-    allow: list[dict[str, str]] = Field(default_factory=list, description="Lint suppressions: {rule: ID, reason: why}.")
+    allow: list[Suppression] = Field(default_factory=list, description="Content-rule findings accepted for this module.")
 
     def applies_to(self, track_id: str) -> bool:
         return self.tracks == "all" or track_id in self.tracks

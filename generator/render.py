@@ -72,12 +72,13 @@ def render_hub(program: Program, tracks: list[Track]) -> str:
 
 def _navigation(view: TrackView) -> list[NavItem]:
     nav: list[NavItem] = [{"Home": "index.md"}, {"Schedule": "schedule.md"}]
+    for_families = _family_audience_modules(view)
     for family_id, family in view.program.families.items():
-        modules = view.modules_of_family(family_id)
-        if modules and family.audience != "families":
+        modules = [m for m in view.modules_of_family(family_id) if m not in for_families]
+        if modules:
             nav.append({family.title: [{m.title: module_page(m)} for m in modules]})
     family_pages: list[NavItem] = [{"Start here": "families.md"}]
-    family_pages += [{m.title: module_page(m)} for m in _family_audience_modules(view)]
+    family_pages += [{m.title: module_page(m)} for m in for_families]
     nav.append({"For families": family_pages})
     if view.worksheets:
         nav.append({"Worksheets": [{w.title: worksheet_page(w)} for w in view.worksheets.values()]})

@@ -105,7 +105,7 @@ def build_site(config_file: Path, site_dir: Path, track_id: str) -> None:
                 build(config)
             finally:
                 config.plugins.on_shutdown()
-        except (MkDocsException, SystemExit) as exc:
+        except MkDocsException as exc:
             raise SiteBuildError(track_id, messages or [str(exc)]) from None
 
 
