@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .check import check_curriculum
-from .diagnostics import CurriculumError
+from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum
 from .render import render_hub, render_track
 from .site import ThemeFiles, build_site, write_project
@@ -31,8 +31,14 @@ class BuildPaths:
     build: Path  # generated MkDocs projects: BUILD/<track>/mkdocs.yml and docs/
 
 
-def build(paths: BuildPaths, track_ids: Sequence[str] = ()) -> list[str]:
-    """Validate, then build the named tracks (all when none are named); return the track ids built."""
+@dataclass(frozen=True)
+class BuildReport:
+    tracks: list[str]  # the ids built
+    warnings: list[Diagnostic]  # content-rule warnings: published anyway, worth fixing
+
+
+def build(paths: BuildPaths, track_ids: Sequence[str] = ()) -> BuildReport:
+    """Check, then build the named tracks (all when none are named). Errors stop the build."""
     checked = check_curriculum(paths.curriculum)
     if not checked.ok or checked.curriculum is None:
         raise CurriculumError(checked.diagnostics)
@@ -52,7 +58,7 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = ()) -> list[str]:
         publish(staging, paths.out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return chosen
+    return BuildReport(chosen, checked.warnings)
 
 
 def choose_tracks(curriculum: Curriculum, track_ids: Sequence[str]) -> list[str]:

@@ -1,16 +1,19 @@
 """`psychoed check`: every problem in a curriculum, without building anything.
 
-Today: the schema, cross-references and track templates of every track. The content
-rules (safety, language, readability) plug in here.
+Schema, cross-references and templates first (`load`, `tailor`), then the content rules
+(`lint`) on each track's tailored text. `psychoed build` runs the same check and refuses to
+publish while any error remains.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from .diagnostics import CurriculumError, Diagnostic, errors
+from .lint import LintResult, lint
 from .load import Curriculum, load_curriculum
 from .tailor import TrackView, tailor
 
@@ -20,13 +23,19 @@ class CheckResult:
     curriculum: Optional[Curriculum]  # None when the files could not be loaded
     views: dict[str, TrackView] = field(default_factory=dict)  # every track that tailored cleanly
     diagnostics: list[Diagnostic] = field(default_factory=list)  # sorted
+    lint: LintResult = field(default_factory=LintResult)
 
     @property
     def ok(self) -> bool:
         return self.curriculum is not None and not errors(self.diagnostics)
 
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
 
-def check_curriculum(root: Path) -> CheckResult:
+
+def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> CheckResult:
+    """Load, tailor every track and lint; `as_of` is the day review dates are measured from."""
     try:
         curriculum = load_curriculum(root)
     except CurriculumError as exc:
@@ -38,4 +47,6 @@ def check_curriculum(root: Path) -> CheckResult:
             views[track_id] = tailor(curriculum, track_id)
         except CurriculumError as exc:
             diagnostics.update(exc.diagnostics)
-    return CheckResult(curriculum, views, sorted(diagnostics))
+    linted = lint(curriculum, views, as_of or datetime.date.today())
+    diagnostics.update(linted.findings)
+    return CheckResult(curriculum, views, sorted(diagnostics), linted)

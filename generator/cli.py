@@ -6,6 +6,7 @@ Exit status: 0 success, 1 problems in the curriculum, 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -17,6 +18,7 @@ from typing import Callable, Optional, Sequence
 from .build import BuildPaths, UsageError, build
 from .check import check_curriculum
 from .diagnostics import CurriculumError, Diagnostic, errors
+from .rules import builtin_rules
 from .schema import json_schemas, write_schemas
 from .site import SiteBuildError
 
@@ -68,8 +70,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="generated MkDocs projects (default: build)")
     sub.add_argument("--track", action="append", default=[], metavar="ID", help="build only this track (repeatable)")
 
-    sub = command("check", _check, "load and validate the curriculum; print every problem")
+    sub = command("check", _check, "validate the curriculum and run the content rules; print every finding")
     curriculum_option(sub)
+    sub.add_argument("--strict", action="store_true", help="fail on warnings too")
+    sub.add_argument("--format", choices=("text", "json", "github"), default="text",
+                     help="text (default), json, or GitHub Actions annotations")
+    sub.add_argument("--explain", metavar="RULE", help="show a rule's rationale and sources, then exit")
+    sub.add_argument("--verbose", action="store_true", help="also list suppressed findings and reading grades")
+    sub.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="measure review dates from this day (default: today)")
 
     sub = command("serve", _serve, "live preview of one track on 127.0.0.1, rebuilt when the curriculum changes")
     curriculum_option(sub)
@@ -85,23 +93,55 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     _require_folder(args.curriculum)
-    built = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track)
+    report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track)
     seconds = time.perf_counter() - started
-    print(f"built {len(built)} track(s) into {args.out}/ in {seconds:.1f} s: {', '.join(built)}")
+    _report(report.warnings)
+    print(f"built {len(report.tracks)} track(s) into {args.out}/ in {seconds:.1f} s: {', '.join(report.tracks)}")
     return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.explain:
+        explanation = builtin_rules().explain(args.explain)
+        if explanation is None:
+            raise UsageError(f"unknown rule `{args.explain}`; rules: {', '.join(builtin_rules().rules)}")
+        print(explanation)
+        return EXIT_OK
     _require_folder(args.curriculum)
-    result = check_curriculum(args.curriculum)
-    _report(result.diagnostics)
-    if not result.ok:
+    result = check_curriculum(args.curriculum, args.as_of)
+    if args.format == "json":
+        print(json.dumps([d.as_dict() for d in result.diagnostics], indent=2))
+    elif args.format == "github":
+        for diagnostic in result.diagnostics:
+            print(_github_annotation(diagnostic))
+    else:
+        _report(result.diagnostics)
+    if args.verbose:
+        for finding, reason in result.lint.suppressed:
+            print(f"{finding.path}:{finding.line}:{finding.col}: note: [{finding.rule}] suppressed: {finding.message} "
+                  f"— allowed because: {reason}", file=sys.stderr)
+        print(result.lint.grade_summary(), file=sys.stderr)
+    if not result.ok or (args.strict and result.warnings):
         return EXIT_CONTENT
     curriculum = result.curriculum
     assert curriculum is not None
     print(f"{args.curriculum}: ok — {len(curriculum.tracks)} tracks, {len(curriculum.modules)} modules, "
           f"{len(curriculum.worksheets)} worksheets", file=sys.stderr)
     return EXIT_OK
+
+
+def _github_annotation(d: Diagnostic) -> str:
+    title = f"[{d.rule}] " if d.rule else ""
+    text = f"{title}{d.message}" + (f" ({d.hint})" if d.hint else "")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{d.severity} file={d.path},line={d.line},col={d.col}::{text}"
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -16,10 +16,17 @@ class Diagnostic:
     message: str
     hint: str = ""
     severity: Severity = "error"
+    rule: str = ""  # content rule id; empty for schema and reference problems
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
-        return f"{text} — {self.hint}" if self.hint else text
+        where = f"{self.path}:{self.line}:{self.col}: {self.severity}: "
+        if self.rule:
+            return where + f"[{self.rule}] {self.message}" + (f" ({self.hint})" if self.hint else "")
+        return where + self.message + (f" — {self.hint}" if self.hint else "")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": self.path, "line": self.line, "col": self.col, "severity": self.severity,
+                "rule": self.rule or None, "message": self.message, "suggestion": self.hint or None}
 
 
 class CurriculumError(Exception):

@@ -39,7 +39,7 @@ class Curriculum:
 
 def load_curriculum(root: Path) -> Curriculum:
     """Read and validate every file under `root`; raise CurriculumError listing all problems."""
-    root = Path(root)
+    root = Path(root).absolute()
     if not root.is_dir():
         raise CurriculumError([Diagnostic(str(root), 1, 1, "curriculum folder not found",
                                           "pass --curriculum DIR pointing at a folder with program.yml")])

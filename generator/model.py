@@ -9,6 +9,7 @@ add fields freely, rename none without a migration.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
@@ -56,13 +57,41 @@ class Family(Strict):
 
 
 class PhraseRule(Strict):
-    phrase: Text
+    """One wording to flag: literal words (`phrase`) or a regular expression (`pattern`)."""
+
+    phrase: Optional[str] = Field(None, description="Words to flag, matched whole and ignoring case.")
+    pattern: Optional[str] = Field(None, description="A regular expression to flag, ignoring case.")
     use: Optional[str] = Field(None, description="Suggested replacement, shown with the finding.")
+    severity: Literal["error", "warning"] = "error"
+
+    @model_validator(mode="after")
+    def _one_matcher(self) -> "PhraseRule":
+        if (self.phrase is None) == (self.pattern is None):
+            raise ValueError("give either `phrase` or `pattern`")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"`pattern` is not a valid regular expression: {exc}") from None
+        return self
+
+    def regex(self) -> "re.Pattern[str]":
+        source = self.pattern if self.pattern is not None else r"\b" + r"\s+".join(map(re.escape, str(self.phrase).split())) + r"\b"
+        return re.compile(source, re.IGNORECASE)
+
+
+class PhraseSet(Strict):
+    """A named rule set; its name is the rule id printed with each finding."""
+
+    applies: Literal["always", "families", "named"] = Field(
+        "named", description="always: every text; families: family pages and tracks that name it; named: tracks that name it.")
+    phrases: list[PhraseRule] = Field(min_length=1)
 
 
 class Safety(Strict):
-    rules: list[str] = Field(default_factory=list, description="Named rule sets, e.g. person-first, no-body-numbers.")
-    avoid: list[PhraseRule] = Field(default_factory=list, description="Extra phrases to flag.")
+    rules: list[Slug] = Field(default_factory=list, description="Rule sets to check, e.g. person-first, no-body-numbers.")
+    avoid: list[PhraseRule] = Field(default_factory=list, description="Extra phrases to flag (rule id `avoid`).")
+    rule_sets: dict[Slug, PhraseSet] = Field(default_factory=dict, description="New named rule sets.")
 
 
 class Program(Strict):
@@ -229,8 +258,18 @@ class ListField(FieldBase):
     items: int = Field(3, ge=1, le=12, description="Numbered write-in lines.")
 
 
+class YesNoField(FieldBase):
+    type: Literal["yesno"]
+
+
+class HeadingField(FieldBase):
+    """Not a question: starts a new part of the worksheet, titled `label`, with `help` under it."""
+
+    type: Literal["heading"]
+
+
 WorksheetField = Annotated[
-    Union[TextField, ScaleField, ChecklistField, TableField, DateField, ListField],
+    Union[TextField, ScaleField, ChecklistField, TableField, DateField, ListField, YesNoField, HeadingField],
     Field(discriminator="type"),
 ]
 

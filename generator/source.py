@@ -58,21 +58,22 @@ class SourceFile:
         return table.get(found) or self.values.get(found) or Position(1, 1)
 
     def diagnostic(self, data_path: tuple[Any, ...], message: str, hint: str = "", *, key: bool = False,
-                   severity: str = "error") -> Diagnostic:
+                   severity: str = "error", rule: str = "") -> Diagnostic:
         pos = self.position(data_path, key=key)
-        return Diagnostic(self.path, pos.line, pos.col, message, hint, severity)  # type: ignore[arg-type]
+        return Diagnostic(self.path, pos.line, pos.col, message, hint, severity, rule)  # type: ignore[arg-type]
 
 
     def diagnostic_at_text(self, data_path: tuple[Any, ...], text: str, needle: str, message: str, hint: str = "",
-                           *, severity: str = "error") -> Diagnostic:
+                           *, severity: str = "error", rule: str = "") -> Diagnostic:
         """Like `diagnostic`, but at the line and column of `needle` inside the text at `data_path`."""
         start = self.position(data_path)
         last = min(len(self.lines), start.line + text.count("\n") + 1)
         for number in range(start.line, last + 1):
-            col = self.lines[number - 1].find(needle, start.col - 1 if number == start.line else 0)
+            line = self.lines[number - 1].casefold()
+            col = line.find(needle.casefold(), start.col - 1 if number == start.line else 0)
             if col >= 0:
-                return Diagnostic(self.path, number, col + 1, message, hint, severity)  # type: ignore[arg-type]
-        return self.diagnostic(data_path, message, hint, severity=severity)
+                return Diagnostic(self.path, number, col + 1, message, hint, severity, rule)  # type: ignore[arg-type]
+        return self.diagnostic(data_path, message, hint, severity=severity, rule=rule)
 
 
 class YamlProblem(Exception):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -102,15 +102,23 @@ def tailor(curriculum: Curriculum, track_id: str) -> TrackView:
 def tailor_module(curriculum: Curriculum, module_id: str, track_id: str, renderer: "_TextRenderer") -> Module:
     module = curriculum.modules[module_id]
     source = curriculum.source("module", module_id)
-    base = module.model_dump(exclude={"variants"})
-    variant_model = module.variants.get(track_id)
-    variant = variant_model.model_dump(exclude_unset=True) if variant_model else {}
-    merged = merge_variant(base, variant)
+    merged = merge_variant(module.model_dump(exclude={"variants"}), _variant_data(module, track_id))
+    return Module.model_validate(renderer.render_tree(merged, source, text_origin(module, track_id)))
+
+
+def text_origin(module: Module, track_id: str) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """Maps a path in the tailored module to where its text is written: the variant or the base."""
+    variant = _variant_data(module, track_id)
 
     def origin(path: tuple[Any, ...]) -> tuple[Any, ...]:
         return ("variants", track_id) + path if _comes_from(variant, path) else path
 
-    return Module.model_validate(renderer.render_tree(merged, source, origin))
+    return origin
+
+
+def _variant_data(module: Module, track_id: str) -> dict[str, Any]:
+    variant = module.variants.get(track_id)
+    return variant.model_dump(exclude_unset=True) if variant else {}
 
 
 def merge_variant(base: Any, variant: Any) -> Any:

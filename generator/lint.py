@@ -1,0 +1,377 @@
+"""The content rules: clinical safety, language, readability and structure.
+
+Every rule runs on the *tailored* text of each track (variants merged, vars filled in),
+so a variant's wording is checked under that track's rules, and every finding points at
+the line of the YAML text that holds it. The rule data lives in `rules.yml`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import statistics
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Literal, Optional
+
+import textstat
+
+from .diagnostics import Diagnostic
+from .load import Curriculum
+from .model import Module, Worksheet
+from .rules import ActivePhrase, RuleBook, active_phrases, all_rule_sets, builtin_rules
+from .source import SourceFile
+from .tailor import TrackView, text_origin
+
+Reader = Literal["participants", "families", "facilitators", "citation"]
+
+# Module fields that are not prose a reader sees.
+_NOT_PROSE = {"id", "family", "code", "tracks", "audience", "worksheets", "allow", "last_reviewed", "minutes", "variants"}
+# Prose fields whose reading level is measured (headings and titles are fragments, not sentences).
+_MEASURED = ("summary", "main_message", "objectives", "key_points", "sections", "discussion", "practice")
+_LISTS = ("objectives", "key_points", "discussion", "practice")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One piece of text as a reader sees it, and where it is written."""
+
+    source: SourceFile
+    path: tuple[Any, ...]  # where it is written in its file (a variant's path when the variant wrote it)
+    text: str
+    reader: Reader
+    field: tuple[Any, ...] = ()  # where it sits in the tailored item, e.g. ("sections", 2, "body")
+
+
+@dataclass(frozen=True)
+class Grade:
+    track: str
+    module: str
+    grade: float
+
+
+@dataclass
+class LintResult:
+    findings: list[Diagnostic] = field(default_factory=list)
+    suppressed: list[tuple[Diagnostic, str]] = field(default_factory=list)  # finding, reason
+    grades: list[Grade] = field(default_factory=list)
+
+    def grade_summary(self) -> str:
+        if not self.grades:
+            return "readability: no participant or family text measured"
+        worst = max(self.grades, key=lambda g: g.grade)
+        return (f"readability: {len(self.grades)} module pages, Flesch-Kincaid grade mean "
+                f"{statistics.mean(g.grade for g in self.grades):.1f}, max {worst.grade:.1f} "
+                f"({worst.module} on {worst.track})")
+
+
+def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.date,
+         book: Optional[RuleBook] = None) -> LintResult:
+    book = book or builtin_rules()
+    result = LintResult()
+    found: set[Diagnostic] = set()
+    found.update(rule_set_references(curriculum, book))
+    found.update(program_findings(curriculum, book, as_of))
+    found.update(unused_items(curriculum))
+    for module in curriculum.modules.values():
+        found.update(stale_review(curriculum, module, as_of))
+    for worksheet in curriculum.worksheets.values():
+        found.update(safety_plan_order(curriculum, worksheet, book))
+    for track_id, view in views.items():
+        found.update(track_findings(curriculum, view, book, result))
+    found.update(bad_suppressions(curriculum, book))
+    result.findings, result.suppressed = apply_suppressions(curriculum, sorted(found))
+    return result
+
+
+# --- where the text is ---------------------------------------------------------------
+
+
+def module_texts(curriculum: Curriculum, module: Module, track_id: str) -> Iterator[Text]:
+    original = curriculum.modules[module.id]
+    source = curriculum.source("module", module.id)
+    origin = text_origin(original, track_id)
+    reader: Reader = "families" if module.audience == "families" else "participants"
+    for path, text in strings(module.model_dump()):
+        if path[0] in _NOT_PROSE:
+            continue
+        kind: Reader = "facilitators" if path[0] == "facilitator" else "citation" if path[0] == "references" else reader
+        yield Text(source, origin(path), text, kind, path)
+
+
+def worksheet_texts(curriculum: Curriculum, worksheet: Worksheet, reader: Reader) -> Iterator[Text]:
+    source = curriculum.source("worksheet", worksheet.id)
+    for path, text in strings(worksheet.model_dump(exclude={"id", "tags"})):
+        if path[-1] != "type":
+            yield Text(source, path, text, reader)
+
+
+def strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(data, str):
+        if data.strip():
+            yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from strings(value, path + (i,))
+
+
+# --- phrase rules --------------------------------------------------------------------
+
+
+def phrase_findings(text: Text, phrases: list[ActivePhrase], book: RuleBook) -> Iterator[Diagnostic]:
+    if text.reader == "citation":
+        return
+    readable = _blank(text.text, _names_pattern(tuple(book.exempt_names)))
+    unquoted = _blank(readable, _QUOTED)
+    for phrase in phrases:
+        for match in phrase.regex.finditer(unquoted if phrase.quotes_exempt else readable):
+            words = text.text[match.start():match.end()]
+            hint = f"use: {phrase.use}" if phrase.use else ""
+            yield text.source.diagnostic_at_text(text.path, text.text, words, f"avoid “{words}”", hint,
+                                                 severity=phrase.severity, rule=phrase.rule)
+
+
+_QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”')
+
+
+def _names_pattern(names: tuple[str, ...]) -> "re.Pattern[str]":
+    return re.compile("|".join(re.escape(n) for n in names) or r"(?!)", re.IGNORECASE)
+
+
+def _blank(text: str, pattern: "re.Pattern[str]") -> str:
+    """Replace matches with spaces, keeping every other character where it was."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+# --- per track -----------------------------------------------------------------------
+
+
+def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, result: LintResult) -> Iterator[Diagnostic]:
+    program, track = curriculum.program, view.track
+    phrases = {reader: active_phrases(book, program, track, reader) for reader in ("participants", "families")}
+    track_source = curriculum.source("track", track.id)
+    for path, text in strings(track.model_dump(include={"title", "summary", "audience", "welcome", "weeks"})):
+        if path[-1] == "title" or path[0] != "weeks":
+            yield from phrase_findings(Text(track_source, path, text, "participants"), phrases["participants"], book)
+
+    for module in view.modules.values():
+        texts = list(module_texts(curriculum, module, track.id))
+        audience = "families" if module.audience == "families" else "participants"
+        for text in texts:
+            yield from phrase_findings(text, phrases[audience], book)
+        yield from safe_messaging(curriculum, module, texts, book)
+        yield from readability(curriculum, module, track.id, texts, book, result)
+        yield from list_lengths(curriculum, module, track.id, book)
+
+    family_worksheets = {w for m in view.modules.values() if m.audience == "families" for w in m.worksheets}
+    for worksheet in view.worksheets.values():
+        audience = "families" if worksheet.id in family_worksheets else "participants"
+        for text in worksheet_texts(curriculum, worksheet, audience):
+            yield from phrase_findings(text, phrases[audience], book)
+
+
+def safe_messaging(curriculum: Curriculum, module: Module, texts: list[Text], book: RuleBook) -> Iterator[Diagnostic]:
+    """A page that mentions suicide or self-harm declares it, names no method, and offers help."""
+    suicide = re.compile(book.suicide_terms, re.IGNORECASE)
+    method = re.compile(book.method_terms, re.IGNORECASE)
+    page = [t for t in texts if t.reader in ("participants", "families")]
+    mentions = [(t, m) for t in page for m in [suicide.search(t.text)] if m]
+    if not mentions:
+        return
+    first, match = mentions[0]
+    source = curriculum.source("module", module.id)
+    if not any(suicide.search(note) or re.search(r"suicid|self[- ]harm", note, re.I) for note in module.content_notes):
+        yield source.diagnostic_at_text(first.path, first.text, match.group(0),
+                                        "this page mentions suicide or self-harm, but `content_notes` does not say so",
+                                        'add `content_notes: ["mentions suicide"]`', rule="safe-messaging")
+    if not any(re.search(book.help_terms, t.text, re.IGNORECASE) for t in page):
+        yield source.diagnostic_at_text(first.path, first.text, match.group(0),
+                                        "this page mentions suicide or self-harm but gives no way to get help",
+                                        "say how to reach help, e.g. call or text 988; call 911 in an emergency",
+                                        rule="safe-messaging")
+    for text, _ in mentions:
+        for near in _near(text.text, suicide, method, book.method_window_words):
+            yield text.source.diagnostic_at_text(text.path, text.text, near,
+                                                 f"method or location word “{near}” near a mention of suicide or self-harm",
+                                                 "name no method or location; speak of safety in general terms",
+                                                 rule="safe-messaging")
+
+
+def _near(text: str, anchor: "re.Pattern[str]", word: "re.Pattern[str]", window: int) -> Iterator[str]:
+    anchors = [(m.start(), m.end()) for m in anchor.finditer(text)]
+    for match in word.finditer(text):
+        for start, end in anchors:
+            between = text[end:match.start()] if match.start() >= end else text[match.end():start]
+            if len(between.split()) <= window:
+                yield match.group(0)
+                break
+
+
+def readability(curriculum: Curriculum, module: Module, track_id: str, texts: list[Text], book: RuleBook,
+                result: LintResult) -> Iterator[Diagnostic]:
+    limits = book.readability
+    measured = [t for t in texts if t.reader in ("participants", "families") and t.field[0] in _MEASURED]
+    if not measured:
+        return
+    grade = grade_level(measured)
+    result.grades.append(Grade(track_id, module.id, grade))
+    source = curriculum.source("module", module.id)
+    origin = text_origin(curriculum.modules[module.id], track_id)
+    if grade > limits.warn_above:
+        yield _grade_finding(source, ("title",), f"module text reads at grade {grade:.1f}", grade, limits)
+    for i, section in enumerate(module.sections):
+        in_section = [t for t in measured if t.field[:2] == ("sections", i)]
+        if sum(len(t.text.split()) for t in in_section) >= limits.section_min_words:
+            section_grade = grade_level(in_section)
+            if section_grade > limits.warn_above:
+                yield _grade_finding(source, origin(("sections", i, "heading")),
+                                     f"section “{section.heading}” reads at grade {section_grade:.1f}", section_grade, limits)
+
+
+def _grade_finding(source: SourceFile, path: tuple[Any, ...], message: str, grade: float, limits: Any) -> Diagnostic:
+    severity = "error" if grade > limits.error_above else "warning"
+    goal = f"aim for grade {limits.warn_above:g} or lower: shorter sentences, everyday words"
+    return source.diagnostic(path, message, goal, severity=severity, rule="readability")
+
+
+def grade_level(texts: list[Text]) -> float:
+    return float(textstat.flesch_kincaid_grade(" ".join(_as_sentences(t.text) for t in texts)))
+
+
+def _as_sentences(markdown: str) -> str:
+    """Markdown to plain sentences: link text only, no markup, every list item a sentence."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"[*_`#>|]", " ", text)
+    lines = [re.sub(r"^\s*([-+]|\d+\.)\s+", "", line).strip() for line in text.splitlines()]
+    return " ".join(line if line.endswith((".", "?", "!", ":")) else line + "." for line in lines if line)
+
+
+def list_lengths(curriculum: Curriculum, module: Module, track_id: str, book: RuleBook) -> Iterator[Diagnostic]:
+    source = curriculum.source("module", module.id)
+    origin = text_origin(curriculum.modules[module.id], track_id)
+    most = book.readability.max_list_items
+    lists: list[tuple[tuple[Any, ...], list[str]]] = [((name,), getattr(module, name)) for name in _LISTS]
+    lists += [(("sections", i, "steps"), s.steps) for i, s in enumerate(module.sections)]
+    for path, items in lists:
+        if len(items) > most:
+            yield source.diagnostic(origin(path), f"list of {len(items)} items; readers hold about {most} in mind",
+                                    f"keep it to {most} or split it", severity="warning", rule="structure")
+    if not module.practice:
+        yield source.diagnostic(origin(("practice",)), "no practice item: give readers one thing to do before next time",
+                                "add `practice:` with at least one item", severity="warning", rule="structure")
+
+
+# --- program, dates, worksheets, orphans ---------------------------------------------
+
+
+def program_findings(curriculum: Curriculum, book: RuleBook, as_of: datetime.date) -> Iterator[Diagnostic]:
+    program = curriculum.program
+    source = curriculum.source("program", "program")
+    phrases = active_phrases(book, program, None, "participants")
+    for path, text in strings(program.model_dump(exclude={"safety", "language", "paper"})):
+        yield from phrase_findings(Text(source, path, text, "participants"), phrases, book)
+    for kind in ("crisis", "resources"):
+        for i, resource in enumerate(getattr(program, kind)):
+            if _months_between(resource.verified_on, as_of) > program.review_limit_months:
+                yield source.diagnostic((kind, i, "verified_on"), f"“{resource.name}” was last verified on "
+                                        f"{resource.verified_on}, more than {program.review_limit_months} months ago",
+                                        "check the contact details, then update `verified_on`", severity="warning",
+                                        rule="crisis-and-disclaimer")
+
+
+def stale_review(curriculum: Curriculum, module: Module, as_of: datetime.date) -> Iterator[Diagnostic]:
+    limit = curriculum.program.review_limit_months
+    if _months_between(module.last_reviewed, as_of) > limit:
+        yield curriculum.source("module", module.id).diagnostic(
+            ("last_reviewed",), f"last reviewed on {module.last_reviewed}, more than {limit} months ago",
+            "review the content and sources, then update `last_reviewed`", severity="warning",
+            rule="crisis-and-disclaimer")
+
+
+def _months_between(earlier: datetime.date, later: datetime.date) -> int:
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - (1 if later.day < earlier.day else 0)
+
+
+def safety_plan_order(curriculum: Curriculum, worksheet: Worksheet, book: RuleBook) -> Iterator[Diagnostic]:
+    if book.safety_plan_tag not in worksheet.tags:
+        return
+    labels = [f"{f.label} {f.help}" for f in worksheet.fields]
+    position = 0
+    for number, step in enumerate(book.safety_plan_steps, start=1):
+        pattern = re.compile(step.pattern, re.IGNORECASE)
+        found = next((i for i in range(position, len(labels)) if pattern.search(labels[i])), None)
+        if found is None:
+            yield curriculum.source("worksheet", worksheet.id).diagnostic(
+                ("fields",), f"safety plan step {number} ({step.step}) is missing or out of order",
+                "the six steps, in order: " + "; ".join(s.step for s in book.safety_plan_steps), rule="safety-plan")
+            return
+        position = found + 1
+
+
+def unused_items(curriculum: Curriculum) -> Iterator[Diagnostic]:
+    scheduled = {s.module for t in curriculum.tracks.values() for w in t.weeks for s in w.sessions}
+    used_worksheets = {w for m in curriculum.modules.values() for w in m.worksheets}
+    used_worksheets |= {w for m in curriculum.modules.values() for v in m.variants.values() for w in (v.worksheets or [])}
+    used_worksheets |= {w for t in curriculum.tracks.values() for wk in t.weeks for s in wk.sessions
+                        for w in (s.worksheets or [])}
+    for module_id in curriculum.modules.keys() - scheduled:
+        yield curriculum.source("module", module_id).diagnostic(
+            ("title",), f"module `{module_id}` is not scheduled on any track", "add it to a track's `weeks`, or remove it",
+            severity="warning", rule="structure")
+    for worksheet_id in curriculum.worksheets.keys() - used_worksheets:
+        yield curriculum.source("worksheet", worksheet_id).diagnostic(
+            ("title",), f"worksheet `{worksheet_id}` is not used by any module",
+            "list it in a module's `worksheets`, or remove it", severity="warning", rule="structure")
+
+
+def rule_set_references(curriculum: Curriculum, book: RuleBook) -> Iterator[Diagnostic]:
+    """Every name in a `safety.rules` list is a rule set that exists."""
+    owners = [("program", "program", curriculum.program.safety, None)]
+    owners += [("track", t.id, t.safety, t) for t in curriculum.tracks.values()]
+    for kind, item_id, safety, track in owners:
+        known = list(all_rule_sets(book, curriculum.program, track))
+        for i, name in enumerate(safety.rules):
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean `{close[0]}`?" if close else "known rule sets: " + ", ".join(sorted(known))
+                yield curriculum.source(kind, item_id).diagnostic(("safety", "rules", i), f"unknown rule set `{name}`", hint)
+
+
+# --- suppressions --------------------------------------------------------------------
+
+
+def known_rule_ids(curriculum: Curriculum, book: RuleBook) -> set[str]:
+    ids = set(book.rules) | {"avoid"} | set(all_rule_sets(book, curriculum.program, None))
+    for track in curriculum.tracks.values():
+        ids |= set(track.safety.rule_sets)
+    return ids
+
+
+def bad_suppressions(curriculum: Curriculum, book: RuleBook) -> Iterator[Diagnostic]:
+    known = known_rule_ids(curriculum, book)
+    for module in curriculum.modules.values():
+        for i, allowed in enumerate(module.allow):
+            if allowed.rule not in known:
+                close = difflib.get_close_matches(allowed.rule, sorted(known), n=1)
+                yield curriculum.source("module", module.id).diagnostic(
+                    ("allow", i, "rule"), f"`allow` names unknown rule `{allowed.rule}`",
+                    f"did you mean `{close[0]}`?" if close else "known rules: " + ", ".join(sorted(known)))
+
+
+def apply_suppressions(curriculum: Curriculum, findings: list[Diagnostic]
+                       ) -> tuple[list[Diagnostic], list[tuple[Diagnostic, str]]]:
+    """Drop the findings a module's `allow:` accepts, keeping them (with the reason) for --verbose."""
+    allowed = {(curriculum.source("module", m.id).path, a.rule): a.reason
+               for m in curriculum.modules.values() for a in m.allow}
+    kept, suppressed = [], []
+    for finding in findings:
+        reason = allowed.get((finding.path, finding.rule)) if finding.rule else None
+        if reason is None:
+            kept.append(finding)
+        else:
+            suppressed.append((finding, reason))
+    return kept, suppressed

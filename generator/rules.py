@@ -1,0 +1,104 @@
+"""The content rules as data: the built-in `rules.yml`, plus what a program or track adds.
+
+`active_phrases()` answers one question: which phrase rules apply to a text of a given
+track and audience. The checks themselves live in `lint.py`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from .model import PhraseRule, PhraseSet, Program, Track
+
+RULES_FILE = Path(__file__).with_name("rules.yml")
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleInfo(_Data):
+    summary: str
+    rationale: str
+    sources: list[str]
+
+
+class SafetyPlanStep(_Data):
+    step: str
+    pattern: str
+
+
+class Readability(_Data):
+    warn_above: float
+    error_above: float
+    section_min_words: int
+    max_list_items: int
+
+
+class RuleBook(_Data):
+    rules: dict[str, RuleInfo]
+    exempt_names: list[str]
+    closed_services: list[PhraseRule]
+    rule_sets: dict[str, PhraseSet]
+    suicide_terms: str
+    method_terms: str
+    method_window_words: int
+    help_terms: str
+    safety_plan_tag: str
+    safety_plan_steps: list[SafetyPlanStep]
+    readability: Readability
+
+    def explain(self, rule_id: str) -> Optional[str]:
+        info = self.rules.get(rule_id)
+        if info is None:
+            return None
+        sources = "\n".join(f"  - {source}" for source in info.sources)
+        return f"{rule_id}: {info.summary}\n\n{info.rationale}\n\nSources:\n{sources}"
+
+
+@functools.cache
+def builtin_rules() -> RuleBook:
+    return RuleBook.model_validate(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class ActivePhrase:
+    rule: str  # the id printed with a finding: the rule set's name, or `avoid`
+    regex: "re.Pattern[str]"
+    use: str
+    severity: Literal["error", "warning"]
+    quotes_exempt: bool  # quoted self-description is exempt from person-first wording
+
+
+def all_rule_sets(book: RuleBook, program: Program, track: Optional[Track]) -> dict[str, PhraseSet]:
+    sets = {**book.rule_sets, **program.safety.rule_sets}
+    if track is not None:
+        sets.update(track.safety.rule_sets)
+    return sets
+
+
+def active_phrases(book: RuleBook, program: Program, track: Optional[Track], audience: str) -> list[ActivePhrase]:
+    """Every phrase rule that applies to text of `track` read by `audience`."""
+    named = set(program.safety.rules) | set(track.safety.rules if track else [])
+    active: list[ActivePhrase] = []
+    for set_id, phrase_set in all_rule_sets(book, program, track).items():
+        on = (phrase_set.applies == "always"
+              or set_id in named
+              or (phrase_set.applies == "families" and audience == "families"))
+        if on:
+            active += [_active(set_id, rule) for rule in phrase_set.phrases]
+    avoid = [*program.safety.avoid, *(track.safety.avoid if track else [])]
+    active += [_active("avoid", rule) for rule in avoid]
+    active += [_active("crisis-and-disclaimer", rule) for rule in book.closed_services]
+    return active
+
+
+def _active(rule_id: str, rule: PhraseRule) -> ActivePhrase:
+    return ActivePhrase(rule_id, rule.regex(), rule.use or "", rule.severity, rule_id == "person-first")
