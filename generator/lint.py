@@ -77,7 +77,7 @@ def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.da
         found.update(stale_review(curriculum, module, as_of))
     for worksheet in curriculum.worksheets.values():
         found.update(safety_plan_order(curriculum, worksheet, book))
-    for track_id, view in views.items():
+    for view in views.values():
         found.update(track_findings(curriculum, view, book, result))
     found.update(bad_suppressions(curriculum, book))
     result.findings, result.suppressed = apply_suppressions(curriculum, sorted(found))
@@ -153,9 +153,10 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
     program, track = curriculum.program, view.track
     phrases = {reader: active_phrases(book, program, track, reader) for reader in ("participants", "families")}
     track_source = curriculum.source("track", track.id)
-    for path, text in strings(track.model_dump(include={"title", "summary", "audience", "welcome", "weeks"})):
-        if path[-1] == "title" or path[0] != "weeks":
-            yield from phrase_findings(Text(track_source, path, text, "participants"), phrases["participants"], book)
+    track_texts = list(strings(track.model_dump(include={"title", "summary", "audience", "welcome"})))
+    track_texts += [(("weeks", week.number - 1, "title"), week.title) for week in view.weeks]
+    for path, text in track_texts:
+        yield from phrase_findings(Text(track_source, path, text, "participants"), phrases["participants"], book)
 
     for module in view.modules.values():
         texts = list(module_texts(curriculum, module, track.id))
