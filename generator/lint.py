@@ -103,7 +103,7 @@ def worksheet_texts(curriculum: Curriculum, worksheet: Worksheet, reader: Reader
     source = curriculum.source("worksheet", worksheet.id)
     for path, text in strings(worksheet.model_dump(exclude={"id", "tags"})):
         if path[-1] != "type":
-            yield Text(source, path, text, reader)
+            yield Text(source, path, text, reader, path)
 
 
 def strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -165,13 +165,15 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
             yield from phrase_findings(text, phrases[audience], book)
         yield from safe_messaging(curriculum, module, texts, book)
         yield from readability(curriculum, module, track.id, texts, book, result)
-        yield from list_lengths(curriculum, module, track.id, book)
+        yield from module_structure(curriculum, module, track.id, book)
 
     family_worksheets = {w for m in view.modules.values() if m.audience == "families" for w in m.worksheets}
     for worksheet in view.worksheets.values():
         audience = "families" if worksheet.id in family_worksheets else "participants"
-        for text in worksheet_texts(curriculum, worksheet, audience):
+        texts = list(worksheet_texts(curriculum, worksheet, audience))
+        for text in texts:
             yield from phrase_findings(text, phrases[audience], book)
+        yield from worksheet_readability(worksheet, texts, book)
 
 
 def safe_messaging(curriculum: Curriculum, module: Module, texts: list[Text], book: RuleBook) -> Iterator[Diagnostic]:
@@ -232,6 +234,16 @@ def readability(curriculum: Curriculum, module: Module, track_id: str, texts: li
                                      f"section “{section.heading}” reads at grade {section_grade:.1f}", section_grade, limits)
 
 
+def worksheet_readability(worksheet: Worksheet, texts: list[Text], book: RuleBook) -> Iterator[Diagnostic]:
+    """Instructions and help text of a worksheet, measured together (labels are fragments, not sentences)."""
+    prose = [t for t in texts if t.field[0] == "instructions" or t.field[-1] == "help"]
+    if sum(len(t.text.split()) for t in prose) >= book.readability.section_min_words:
+        grade = grade_level(prose)
+        if grade > book.readability.warn_above:
+            yield _grade_finding(texts[0].source, ("instructions",), f"worksheet text reads at grade {grade:.1f}",
+                                 grade, book.readability)
+
+
 def _grade_finding(source: SourceFile, path: tuple[Any, ...], message: str, grade: float, limits: Any) -> Diagnostic:
     severity = "error" if grade > limits.error_above else "warning"
     goal = f"aim for grade {limits.warn_above:g} or lower: shorter sentences, everyday words"
@@ -243,17 +255,21 @@ def grade_level(texts: list[Text]) -> float:
 
 
 def _as_sentences(markdown: str) -> str:
-    """Markdown to plain sentences: link text only, no markup, every list item a sentence."""
+    """Markdown to plain sentences: link text only, no markup, and each paragraph, list item
+    or heading a sentence of its own. Lines wrapped inside a paragraph are joined first."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"(?m)^\s*([-+*]|\d+\.)\s+", "\n\n", text)  # every list item starts a block
     text = re.sub(r"[*_`#>|]", " ", text)
-    lines = [re.sub(r"^\s*([-+]|\d+\.)\s+", "", line).strip() for line in text.splitlines()]
-    return " ".join(line if line.endswith((".", "?", "!", ":")) else line + "." for line in lines if line)
+    blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", text))
+    return " ".join(b if b.endswith((".", "?", "!", ":")) else b + "." for b in blocks if b)
 
 
-def list_lengths(curriculum: Curriculum, module: Module, track_id: str, book: RuleBook) -> Iterator[Diagnostic]:
+def module_structure(curriculum: Curriculum, module: Module, track_id: str, book: RuleBook) -> Iterator[Diagnostic]:
+    """Short lists, something to practice, a few sources, and a timing plan that fills the session."""
     source = curriculum.source("module", module.id)
     origin = text_origin(curriculum.modules[module.id], track_id)
-    most = book.readability.max_list_items
+    rules = book.structure
+    most = rules.max_list_items
     lists: list[tuple[tuple[Any, ...], list[str]]] = [((name,), getattr(module, name)) for name in _LISTS]
     lists += [(("sections", i, "steps"), s.steps) for i, s in enumerate(module.sections)]
     for path, items in lists:
@@ -263,6 +279,16 @@ def list_lengths(curriculum: Curriculum, module: Module, track_id: str, book: Ru
     if not module.practice:
         yield source.diagnostic(origin(("practice",)), "no practice item: give readers one thing to do before next time",
                                 "add `practice:` with at least one item", severity="warning", rule="structure")
+    sources = len(module.references)
+    if not rules.references.min <= sources <= rules.references.max:
+        yield source.diagnostic(origin(("references",)), f"{sources} references; cite {rules.references.min} to "
+                                f"{rules.references.max} public sources", "keep the ones the text relies on most",
+                                severity="warning", rule="structure")
+    planned = sum(step.minutes for step in module.facilitator.timing)
+    if planned != module.minutes:
+        yield source.diagnostic(origin(("facilitator", "timing")), f"the timing plan adds up to {planned} minutes, "
+                                f"but the session is {module.minutes}", "make the steps add up to `minutes`",
+                                severity="warning", rule="structure")
 
 
 # --- program, dates, worksheets, orphans ---------------------------------------------

@@ -39,7 +39,16 @@ class Readability(_Data):
     warn_above: float
     error_above: float
     section_min_words: int
+
+
+class Range(_Data):
+    min: int
+    max: int
+
+
+class Structure(_Data):
     max_list_items: int
+    references: Range
 
 
 class RuleBook(_Data):
@@ -54,6 +63,7 @@ class RuleBook(_Data):
     safety_plan_tag: str
     safety_plan_steps: list[SafetyPlanStep]
     readability: Readability
+    structure: Structure
 
     def explain(self, rule_id: str) -> Optional[str]:
         info = self.rules.get(rule_id)

@@ -22,7 +22,7 @@ def facilitator_only_sentences(track_id: str) -> set[str]:
     sentences = set()
     for module in tailor(CURRICULUM, track_id).modules.values():
         for text in [*module.facilitator.prompts, module.facilitator.notes]:
-            text = re.sub(r"(?m)^\s*([-*+]|\d+\.)\s+", "", text)  # Markdown list markers do not show as text
+            text = re.sub(r"(?m)^\s*([-*+]|\d{1,2}\.)\s+", "", text)  # Markdown list markers do not show as text
             for sentence in re.split(r"(?<=[.?!])\s+", " ".join(text.split())):
                 if len(sentence) > 50 and not re.search(r"[*_`\[\]#>|]", sentence):
                     sentences.add(sentence)

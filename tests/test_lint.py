@@ -220,6 +220,12 @@ def test_hard_text_is_a_readability_error_at_module_and_section(psychoed, mini):
                for line in lines)
 
 
+def test_hard_worksheet_instructions_are_a_readability_error(psychoed, mini):
+    edit(mini, "worksheets/log.yml", "instructions: Write down when you practised.", f"instructions: {HARD} {HARD} {HARD}")
+    [line] = findings(check(psychoed, mini), "readability")
+    assert line.startswith("curriculum/worksheets/log.yml:2:15: error: [readability] worksheet text reads at grade")
+
+
 def test_facilitator_text_is_exempt_from_readability(psychoed, mini):
     edit(mini, BREATHING, "  notes: FACILITATOR-ONLY-NOTES-MARKER", f"  notes: {HARD} {HARD}")
     assert findings(check(psychoed, mini), "readability") == []
