@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test setup system-packages schema clean
+.PHONY: site test setup system-packages schema preview bench clean
 
 site: setup
 	$(BIN)/psychoed build
@@ -16,10 +16,19 @@ test: setup
 
 setup: system-packages $(VENV)/.installed
 
-# Debian's python3 needs python3-venv for `python3 -m venv`.
+# Debian's python3 needs python3-venv for `python3 -m venv`. WeasyPrint (the PDF handouts)
+# needs Pango with its FreeType backend, HarfBuzz's subsetter and fontconfig; the handouts are
+# set in DejaVu Sans. Each package is installed only when missing.
+HANDOUT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+
 system-packages:
-	@if command -v apt-get >/dev/null && ! $(PYTHON) -c "import ensurepip" 2>/dev/null; then \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv; \
+	@command -v apt-get >/dev/null || exit 0; \
+	missing=$$(for p in $(HANDOUT_PACKAGES) $(EXTRA_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	$(PYTHON) -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$(echo $$missing)" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
 $(VENV)/.installed: pyproject.toml
@@ -30,6 +39,15 @@ $(VENV)/.installed: pyproject.toml
 
 schema: setup
 	$(BIN)/psychoed schema --write curriculum/schema
+
+# Renders pages of a packet and a worksheet to PNG (pdftoppm, from poppler-utils) to look at.
+preview: EXTRA_PACKAGES = poppler-utils
+preview: setup
+	$(BIN)/python benchmarks/preview_handouts.py
+
+# Cold and warm time to render every PDF of the bundled curriculum.
+bench: setup
+	$(BIN)/python benchmarks/bench_handouts.py
 
 clean:
 	rm -rf build site $(VENV) .pytest_cache

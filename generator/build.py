@@ -15,7 +15,8 @@ from typing import Sequence
 from .check import check_curriculum
 from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum
-from .render import render_hub, render_track
+from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
+from .render import HANDOUTS_DIR, render_hub, render_track
 from .site import ThemeFiles, build_site, write_project
 from .tailor import TrackView
 
@@ -35,10 +36,15 @@ class BuildPaths:
 class BuildReport:
     tracks: list[str]  # the ids built
     warnings: list[Diagnostic]  # content-rule warnings: published anyway, worth fixing
+    handouts: RenderReport = RenderReport((), ())  # PDFs rendered now, and PDFs reused from the cache
 
 
-def build(paths: BuildPaths, track_ids: Sequence[str] = ()) -> BuildReport:
-    """Check, then build the named tracks (all when none are named). Errors stop the build."""
+def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool = False) -> BuildReport:
+    """Check, then build the named tracks (all when none are named). Errors stop the build.
+
+    Each track's PDF handouts are rendered first (only those whose content changed), so that
+    MkDocs publishes them and checks every link to them; `large_print` adds the large-print set.
+    """
     checked = check_curriculum(paths.curriculum)
     if not checked.ok or checked.curriculum is None:
         raise CurriculumError(checked.diagnostics)
@@ -46,19 +52,22 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = ()) -> BuildReport:
     chosen = choose_tracks(curriculum, track_ids)
     views = [checked.views[track_id] for track_id in chosen]
     theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
+    handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print)
+                for view in views}
+    rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
 
     paths.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{paths.out.name}-", dir=paths.out.parent))
     try:
         for view in views:
-            build_track(view, paths, staging / view.track.id, theme)
+            build_track(view, paths, staging / view.track.id, theme, handouts[view.track.id])
         (staging / "index.html").write_text(render_hub(curriculum.program, list(curriculum.tracks.values())),
                                             encoding="utf-8")
         keep_other_tracks(paths.out, staging, built=chosen)
         publish(staging, paths.out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildReport(chosen, checked.warnings)
+    return BuildReport(chosen, checked.warnings, rendered)
 
 
 def choose_tracks(curriculum: Curriculum, track_ids: Sequence[str]) -> list[str]:
@@ -68,13 +77,51 @@ def choose_tracks(curriculum: Curriculum, track_ids: Sequence[str]) -> list[str]
     return list(dict.fromkeys(track_ids)) or list(curriculum.tracks)
 
 
-def build_track(view: TrackView, paths: BuildPaths, site_dir: Path, theme: ThemeFiles) -> None:
-    rendered = render_track(view)
+def build_track(view: TrackView, paths: BuildPaths, site_dir: Path, theme: ThemeFiles,
+                handouts: Sequence[HandoutBatch]) -> None:
     project_dir = paths.build / view.track.id
-    project_dir.mkdir(parents=True, exist_ok=True)
     # The project's own site_dir names the published place, for `mkdocs build -f` by hand.
-    config_file = write_project(view, rendered, project_dir, paths.out / view.track.id, theme)
+    config_file = write_track_project(view, project_dir, paths.out / view.track.id, theme, handouts)
     build_site(config_file, site_dir, view.track.id)
+
+
+def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = False) -> list[HandoutBatch]:
+    """The track's standard PDFs, plus the large-print set when asked for."""
+    standard = handout_batch(view, project_dir)
+    return [standard, handout_batch(view, project_dir, large_print=True)] if large_print else [standard]
+
+
+def write_track_project(view: TrackView, project_dir: Path, published_dir: Path, theme: ThemeFiles,
+                        handouts: Sequence[HandoutBatch], *, placeholders: bool = False) -> Path:
+    """The track's MkDocs project with its rendered PDFs under docs/handouts/, where MkDocs
+    publishes them and checks the pages' links to them. Returns the config file."""
+    project_dir.mkdir(parents=True, exist_ok=True)
+    large_print = any(batch.large_print for batch in handouts)
+    config_file = write_project(view, render_track(view, large_print=large_print), project_dir, published_dir, theme)
+    for batch in handouts:
+        copy_handouts(batch.documents, batch.folder, project_dir / "docs" / HANDOUTS_DIR, placeholders=placeholders)
+    return config_file
+
+
+def build_handouts(paths: BuildPaths, track_ids: Sequence[str] = (), *, weeks: Sequence[int] = (),
+                   large_print: bool = False) -> RenderReport:
+    """Only the PDFs (`psychoed handouts`): check, render what changed into the cache under
+    `paths.build`, then put each PDF in OUT/<track>/handouts/, one file replaced at a time."""
+    checked = check_curriculum(paths.curriculum)
+    if not checked.ok or checked.curriculum is None:
+        raise CurriculumError(checked.diagnostics)
+    views = [checked.views[track_id] for track_id in choose_tracks(checked.curriculum, track_ids)]
+    for view in views:
+        missing = [n for n in weeks if not 1 <= n <= len(view.weeks)]
+        if missing:
+            raise UsageError(f"track `{view.track.id}` has weeks 1 to {len(view.weeks)}, not week "
+                             f"{', '.join(map(str, missing))}")
+    batches = {view.track.id: handout_batch(view, paths.build / view.track.id, large_print=large_print,
+                                            weeks=weeks or None) for view in views}
+    report = refresh_handouts(list(batches.values()))
+    for track_id, batch in batches.items():
+        copy_handouts(batch.documents, batch.folder, paths.out / track_id / HANDOUTS_DIR)
+    return report
 
 
 def keep_other_tracks(old_out: Path, staging: Path, built: Sequence[str]) -> None:

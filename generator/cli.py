@@ -1,4 +1,4 @@
-"""The `psychoed` command line: build, check, serve, schema.
+"""The `psychoed` command line: build, handouts, check, serve, schema.
 
 Exit status: 0 success, 1 problems in the curriculum, 2 usage errors.
 """
@@ -15,7 +15,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from .build import BuildPaths, UsageError, build
+from .build import BuildPaths, UsageError, build, build_handouts
 from .check import check_curriculum
 from .diagnostics import CurriculumError, Diagnostic, errors
 from .rules import builtin_rules
@@ -69,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR",
                      help="generated MkDocs projects (default: build)")
     sub.add_argument("--track", action="append", default=[], metavar="ID", help="build only this track (repeatable)")
+    sub.add_argument("--large-print", action="store_true", help="also publish large-print (18 pt) handouts")
+
+    sub = command("handouts", _handouts, "build only the PDF handouts into OUT/<track>/handouts/")
+    curriculum_option(sub)
+    sub.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="published site (default: site)")
+    sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR",
+                     help="where rendered PDFs are cached between runs (default: build)")
+    sub.add_argument("--track", action="append", default=[], metavar="ID", help="only this track (repeatable)")
+    sub.add_argument("--week", action="append", default=[], type=int, metavar="N",
+                     help="only week N's packets and their worksheets (repeatable)")
+    sub.add_argument("--large-print", action="store_true",
+                     help="18 pt large print, written to OUT/<track>/handouts/large-print/")
 
     sub = command("check", _check, "validate the curriculum and run the content rules; print every finding")
     curriculum_option(sub)
@@ -93,10 +105,22 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     _require_folder(args.curriculum)
-    report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track)
+    report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track, large_print=args.large_print)
     seconds = time.perf_counter() - started
     _report(report.warnings)
     print(f"built {len(report.tracks)} track(s) into {args.out}/ in {seconds:.1f} s: {', '.join(report.tracks)}")
+    print(f"handouts: {len(report.handouts.rendered)} PDF(s) rendered, {len(report.handouts.reused)} unchanged")
+    return EXIT_OK
+
+
+def _handouts(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    _require_folder(args.curriculum)
+    report = build_handouts(BuildPaths(args.curriculum, args.out, args.build_dir), args.track, weeks=args.week,
+                            large_print=args.large_print)
+    seconds = time.perf_counter() - started
+    print(f"handouts: {len(report.rendered)} PDF(s) rendered, {len(report.reused)} unchanged, "
+          f"in {seconds:.1f} s, into {args.out}/<track>/handouts/")
     return EXIT_OK
 
 

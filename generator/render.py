@@ -11,13 +11,13 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
 
 from .model import Module, Program, Track, Worksheet
-from .tailor import TrackView
+from .tailor import SessionView, TrackView, WeekView
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -42,13 +42,55 @@ def facilitator_week_page(week_number: int) -> str:
     return f"facilitator/week-{week_number:02d}.md"
 
 
-def render_track(view: TrackView) -> RenderedSite:
+# --- where the PDF handouts live (generator/handouts.py writes them) ------------------
+
+HANDOUTS_DIR = "handouts"  # under docs/, so MkDocs copies the PDFs and checks links to them
+LARGE_PRINT_DIR = "large-print"  # under HANDOUTS_DIR
+HANDBOOK_FILE = "handbook.pdf"
+PacketAudience = Literal["participants", "families"]
+
+
+def packet_file(week_number: int, audience: PacketAudience = "participants") -> str:
+    return f"week-{week_number:02d}{'-families' if audience == 'families' else ''}.pdf"
+
+
+def facilitator_packet_file(week_number: int) -> str:
+    return f"facilitator-week-{week_number:02d}.pdf"
+
+
+def worksheet_file(worksheet: Worksheet) -> str:
+    return f"worksheets/{worksheet.id}.pdf"
+
+
+def handout_path(file: str, *, large_print: bool = False) -> str:
+    """Where a handout file sits under docs/ (and so under the track's site)."""
+    return posixpath.join(HANDOUTS_DIR, LARGE_PRINT_DIR if large_print else "", file)
+
+
+def is_family_module(program: Program, module: Module) -> bool:
+    return program.families[module.family].audience == "families" or module.audience == "families"
+
+
+def packet_sessions(view: TrackView, week: WeekView, audience: PacketAudience) -> tuple[SessionView, ...]:
+    """The week's sessions that go in its participant packet, or in its family packet."""
+    for_families = audience == "families"
+    return tuple(s for s in week.sessions if is_family_module(view.program, s.module) == for_families)
+
+
+def week_packets(view: TrackView, week: WeekView) -> list[PacketAudience]:
+    """The packets a week has: participants when it has a participant session, families likewise."""
+    audiences: list[PacketAudience] = ["participants", "families"]
+    return [audience for audience in audiences if packet_sessions(view, week, audience)]
+
+
+def render_track(view: TrackView, *, large_print: bool = False) -> RenderedSite:
+    """The track's pages; `large_print` adds links to the large-print handouts next to the standard ones."""
     env = _environment()
     pages: dict[str, str] = {}
 
     def page(path: str, template: str, **context: Any) -> None:
         pages[path] = env.get_template(template).render(view=view, program=view.program, track=view.track,
-                                                        page_path=path, **context)
+                                                        page_path=path, large_print=large_print, **context)
 
     page("index.md", "home.md.j2")
     page("schedule.md", "schedule.md.j2")
@@ -90,8 +132,7 @@ def _navigation(view: TrackView) -> list[NavItem]:
 
 
 def _family_audience_modules(view: TrackView) -> list[Module]:
-    return [m for m in view.modules.values()
-            if view.program.families[m.family].audience == "families" or m.audience == "families"]
+    return [m for m in view.modules.values() if is_family_module(view.program, m)]
 
 
 def _all_references(view: TrackView) -> list[str]:
@@ -130,7 +171,10 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
     )
     env.filters.update(md=markdown_text, line=one_line, long_date=long_date, html=_html_escape)
     env.globals.update(module_page=module_page, worksheet_page=worksheet_page,
-                       facilitator_week_page=facilitator_week_page, relative=_relative)
+                       facilitator_week_page=facilitator_week_page, relative=_relative,
+                       handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,
+                       facilitator_packet_file=facilitator_packet_file, worksheet_file=worksheet_file,
+                       HANDBOOK_FILE=HANDBOOK_FILE)
     return env
 
 

@@ -12,11 +12,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .build import choose_tracks
+from .build import choose_tracks, track_handouts, write_track_project
 from .check import check_curriculum
 from .diagnostics import errors
-from .render import render_track
-from .site import SiteBuildError, ThemeFiles, build_site, write_project
+from .handouts import copy_handouts, refresh_handouts
+from .render import HANDOUTS_DIR
+from .site import SiteBuildError, ThemeFiles, build_site
 
 HOST = "127.0.0.1"
 
@@ -36,13 +37,21 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
             return
         choose_tracks(result.curriculum, [track_id])
         view = result.views[track_id]
-        config = write_project(view, render_track(view), build_dir / track_id, Path("site") / track_id, theme)
+        # Pages first, with the PDFs as last rendered; then the PDFs whose content changed.
+        handouts = track_handouts(view, build_dir / track_id)
+        config = write_track_project(view, build_dir / track_id, Path("site") / track_id, theme, handouts,
+                                     placeholders=True)
         try:
             build_site(config, preview, track_id)
         except SiteBuildError as exc:
             print(f"psychoed: {exc}", file=sys.stderr)
             return
         print(f"psychoed: rebuilt `{track_id}`", file=sys.stderr)
+        report = refresh_handouts(handouts)
+        for batch in handouts:
+            copy_handouts(batch.documents, batch.folder, preview / HANDOUTS_DIR)
+        if report.rendered:
+            print(f"psychoed: {len(report.rendered)} PDF handout(s) updated", file=sys.stderr)
 
     rebuild()
     server = LiveReloadServer(builder=rebuild, host=HOST, port=port, root=str(preview))

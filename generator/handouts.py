@@ -1,0 +1,374 @@
+"""Stage 3b: a `TrackView` → printable handouts: print HTML, then PDF with WeasyPrint.
+
+The print HTML comes from this module's own templates (`templates/handouts/`) and CSS
+(`@page` rules), never from the site's pages. Building it is pure and fast; turning it
+into PDF is the slow part, so PDFs live in a cache folder (`build/<track>/handouts/`)
+with a manifest of content hashes: a PDF whose HTML has not changed is not rendered
+again, and the ones that have are rendered in parallel, one process per core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Collection, Iterable, Iterator, Literal, Optional, Sequence, TypeVar
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from .model import Module, Worksheet
+from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
+                     is_family_module, long_date, markdown_text, packet_file, packet_sessions, week_packets,
+                     worksheet_file)
+from .tailor import SessionView, TrackView, WeekView
+
+_Item = TypeVar("_Item", Module, Worksheet)
+HandoutKind = Literal["packet", "families", "facilitator", "handbook", "worksheet"]
+
+# Bump when a change to this module alters the PDFs without altering their HTML.
+FORMAT_VERSION = "1"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class PrintSize:
+    """Type and spacing of one print variant. Body text never goes below 12 pt."""
+
+    body_pt: float
+    small_pt: float  # page header and footer
+    line_in: float  # height of one write-in line
+    bottom_margin_in: float  # room for the footer: crisis line, disclaimer, page x of y
+
+
+STANDARD = PrintSize(body_pt=12.5, small_pt=9.5, line_in=0.38, bottom_margin_in=1.2)
+LARGE_PRINT = PrintSize(body_pt=18, small_pt=12, line_in=0.5, bottom_margin_in=2.05)
+
+
+@dataclass(frozen=True)
+class HandoutDocument:
+    """One PDF to make: its file name under the track's handouts folder, and its print HTML."""
+
+    name: str  # e.g. "week-01.pdf", "worksheets/breathing-log.pdf"
+    kind: HandoutKind
+    title: str
+    html: str
+
+    @property
+    def digest(self) -> str:
+        """Everything the PDF depends on: the HTML (CSS inlined), this module's format and WeasyPrint."""
+        key = f"{FORMAT_VERSION}\0{_weasyprint_version()}\0{self.html}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+# --- what goes in which PDF ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandbookPart:
+    week: WeekView  # the week it first appears in
+    module: Module
+    with_handout: bool  # False when the module's handout is already in and only worksheets are new
+    worksheets: tuple[Worksheet, ...]  # the ones not already in the handbook
+
+
+def handbook_parts(view: TrackView) -> list[HandbookPart]:
+    """Each participant handout once, where it first appears in the schedule, followed by the
+    worksheets first used there (the session's choice of worksheets, then the module's own)."""
+    parts: list[HandbookPart] = []
+    seen_modules: set[str] = set()
+    seen_worksheets: set[str] = set()
+    for session in view.sessions():
+        module = session.module
+        if is_family_module(view.program, module):
+            continue
+        first_time = module.id not in seen_modules
+        candidates = list(session.worksheets) + ([view.worksheets[w] for w in module.worksheets] if first_time else [])
+        new = tuple(_unique(w for w in candidates if w.id not in seen_worksheets))
+        if first_time or new:
+            parts.append(HandbookPart(view.weeks[session.week - 1], module, first_time, new))
+        seen_modules.add(module.id)
+        seen_worksheets.update(w.id for w in new)
+    return parts
+
+
+def handout_documents(view: TrackView, *, large_print: bool = False,
+                      weeks: Optional[Collection[int]] = None) -> list[HandoutDocument]:
+    """Every PDF of the track: per week the participant and family packets and the facilitator
+    guide; then the handbook and each worksheet alone. With `weeks`, only those weeks' packets
+    and the worksheets they use."""
+    printer = _Printer(view, large_print)
+    chosen = [w for w in view.weeks if weeks is None or w.number in weeks]
+    documents: list[HandoutDocument] = []
+    for week in chosen:
+        for audience in week_packets(view, week):
+            documents.append(printer.packet(week, audience))
+        documents.append(printer.facilitator(week))
+    if weeks is None:
+        documents.append(printer.handbook())
+        worksheets = list(view.worksheets.values())
+    else:
+        worksheets = _unique(w for week in chosen for s in week.sessions for w in s.worksheets)
+    documents += [printer.worksheet(w) for w in worksheets]
+    return documents
+
+
+class _Printer:
+    """Renders the print HTML of one track's documents."""
+
+    def __init__(self, view: TrackView, large_print: bool):
+        self.view = view
+        self.large_print = large_print
+        self.size = LARGE_PRINT if large_print else STANDARD
+        self.env = _environment()
+
+    def packet(self, week: WeekView, audience: PacketAudience) -> HandoutDocument:
+        for_families = audience == "families"
+        track = self.view.track.title
+        title = f"{track}, week {week.number}: {week.title}" + (" (for families)" if for_families else "")
+        return self._document(
+            packet_file(week.number, audience), "families" if for_families else "packet", title,
+            header=f"{self.view.program.name} · {track} · Week {week.number}" + (" · For families" if for_families else ""),
+            template="packet.html.j2", week=week, sessions=packet_sessions(self.view, week, audience),
+            for_families=for_families, description=f"Handouts and blank worksheets for week {week.number}.")
+
+    def facilitator(self, week: WeekView) -> HandoutDocument:
+        track = self.view.track.title
+        return self._document(
+            facilitator_packet_file(week.number), "facilitator",
+            f"{track}, week {week.number}: facilitator guide",
+            header=f"Facilitator guide · {track} · Week {week.number}",
+            template="facilitator.html.j2", week=week,
+            packets=[(a, packet_file(week.number, a)) for a in week_packets(self.view, week)],
+            description="Objectives, timing, prompts and notes for group facilitators. Not for participants.")
+
+    def handbook(self) -> HandoutDocument:
+        track = self.view.track.title
+        return self._document(
+            HANDBOOK_FILE, "handbook", f"{track}: participant handbook",
+            header=f"{self.view.program.name} · {track} · Handbook", template="handbook.html.j2",
+            parts=handbook_parts(self.view),
+            description="Every participant handout and worksheet of the track, in schedule order.")
+
+    def worksheet(self, worksheet: Worksheet) -> HandoutDocument:
+        return self._document(
+            worksheet_file(worksheet), "worksheet", f"{_code_title(worksheet.code, worksheet.title)} (worksheet)",
+            header=f"{self.view.program.name} · {self.view.track.title}", template="worksheet.html.j2",
+            worksheet=worksheet, description=worksheet.instructions)
+
+    def _document(self, name: str, kind: HandoutKind, title: str, *, header: str, template: str,
+                  description: str, **context: object) -> HandoutDocument:
+        css = self.env.get_template("handouts.css.j2").render(
+            size=self.size, paper=self.view.program.paper, header=header)
+        html = self.env.get_template(template).render(
+            view=self.view, program=self.view.program, track=self.view.track, kind=kind, title=title,
+            description=" ".join(description.split()), large_print=self.large_print, css=Markup(css),
+            **context)
+        if self.large_print:
+            name = f"{LARGE_PRINT_DIR}/{name}"
+        return HandoutDocument(name, kind, title, html)
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "handouts"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md=_markdown_html, long_date=long_date, css_string=_css_string, squash=_squash)
+    env.globals.update(code_title=_code_title, modules_for=_modules_for)
+    return env
+
+
+def _markdown_html(text: str) -> Markup:
+    # markdown_text escapes anything that could open an HTML tag, so this HTML is only Markdown's.
+    return Markup(markdown.markdown(markdown_text(text), extensions=["sane_lists"]))
+
+
+def _squash(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal (for `content:` in the page margins)."""
+    escaped = " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _code_title(code: Optional[str], title: str) -> str:
+    return f"{code} · {title}" if code else title
+
+
+def _modules_for(view: TrackView, worksheet: Worksheet, session: Optional[SessionView] = None) -> list[Module]:
+    """The handouts a worksheet goes with: the session it is printed for, and the modules that list it."""
+    return _unique(([session.module] if session else []) + view.modules_using(worksheet.id))
+
+
+def _unique(items: Iterable[_Item]) -> list[_Item]:
+    """Items in order, each id once (the models hold lists, so they cannot go in a set)."""
+    first: dict[str, _Item] = {}
+    for item in items:
+        first.setdefault(item.id, item)
+    return list(first.values())
+
+
+@cache
+def _weasyprint_version() -> str:
+    return version("weasyprint")
+
+
+# --- PDF files -------------------------------------------------------------------------------
+
+
+def write_pdf(html: str, target: Path) -> None:
+    """Render one document with WeasyPrint; the file appears whole or not at all.
+
+    The print HTML references no file or URL (CSS is inline, fonts are the system's), so
+    WeasyPrint has nothing to fetch.
+    """
+    from weasyprint import HTML  # imported here: it is slow to import and only PDF work needs it
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        HTML(string=html).write_pdf(partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class HandoutBatch:
+    """The documents of one track and print variant, and the cache folder they are kept in."""
+
+    documents: tuple[HandoutDocument, ...]
+    folder: Path  # build/<track>/handouts
+    large_print: bool = False
+    complete: bool = True  # the whole set: PDFs of this variant that it no longer has are removed
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    rendered: tuple[Path, ...]
+    reused: tuple[Path, ...]
+
+
+def cache_folder(project_dir: Path) -> Path:
+    """Kept between builds, beside the track's MkDocs project (which is rewritten every build)."""
+    return project_dir / "handouts"
+
+
+def handout_batch(view: TrackView, project_dir: Path, *, large_print: bool = False,
+                  weeks: Optional[Collection[int]] = None) -> HandoutBatch:
+    documents = handout_documents(view, large_print=large_print, weeks=weeks)
+    return HandoutBatch(tuple(documents), cache_folder(project_dir), large_print, complete=weeks is None)
+
+
+def refresh_handouts(batches: Sequence[HandoutBatch], workers: Optional[int] = None) -> RenderReport:
+    """Bring every batch's cache folder up to date; render what changed, in parallel."""
+    manifests = {batch.folder: _read_manifest(batch.folder) for batch in batches}
+    pending: list[tuple[HandoutBatch, HandoutDocument]] = []
+    reused: list[Path] = []
+    for batch in batches:
+        manifest = manifests[batch.folder]
+        for document in batch.documents:
+            target = batch.folder / document.name
+            if manifest.get(document.name) == document.digest and target.is_file():
+                reused.append(target)
+            else:
+                pending.append((batch, document))
+    pending.sort(key=lambda job: len(job[1].html), reverse=True)  # longest first, for even load
+    rendered: list[Path] = []
+    try:
+        for batch, document in _render_all(pending, workers):
+            manifests[batch.folder][document.name] = document.digest
+            rendered.append(batch.folder / document.name)
+    finally:
+        for batch in batches:
+            if batch.complete:
+                _prune(batch, manifests[batch.folder])
+            _write_manifest(batch.folder, manifests[batch.folder])
+    return RenderReport(tuple(rendered), tuple(reused))
+
+
+def _render_all(jobs: list[tuple[HandoutBatch, HandoutDocument]],
+                workers: Optional[int]) -> Iterator[tuple[HandoutBatch, HandoutDocument]]:
+    """Render each job's PDF, yielding jobs as they finish."""
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        for batch, document in jobs:
+            write_pdf(document.html, batch.folder / document.name)
+            yield batch, document
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(write_pdf, document.html, batch.folder / document.name): (batch, document)
+                   for batch, document in jobs}
+        try:
+            for future in as_completed(futures):
+                future.result()
+                yield futures[future]
+        finally:
+            pool.shutdown(cancel_futures=True)  # after a failure, do not wait for the rest
+
+
+def _read_manifest(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_manifest(folder: Path, manifest: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".{MANIFEST}.partial"
+    partial.write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n", encoding="utf-8")
+    os.replace(partial, folder / MANIFEST)
+
+
+def _prune(batch: HandoutBatch, manifest: dict[str, str]) -> None:
+    """Remove PDFs this batch made before but no longer makes (a week or worksheet taken out)."""
+    wanted = {d.name for d in batch.documents}
+    for name in [n for n in manifest if n not in wanted and _is_large_print(n) == batch.large_print]:
+        (batch.folder / name).unlink(missing_ok=True)
+        del manifest[name]
+
+
+def _is_large_print(name: str) -> bool:
+    return name.startswith(f"{LARGE_PRINT_DIR}/")
+
+
+def copy_handouts(documents: Sequence[HandoutDocument], cache: Path, target: Path, *,
+                  placeholders: bool = False) -> list[Path]:
+    """Put the documents' cached PDFs under `target`, each replaced in one step (a reader of
+    `target` sees the old file or the new one, never half of one). With `placeholders`, a PDF
+    not rendered yet becomes an empty file, so links to it still resolve (the live preview
+    renders PDFs after the pages). Returns the files written."""
+    written = []
+    for document in documents:
+        source, destination = cache / document.name, target / document.name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial = destination.with_name(f".{destination.name}.partial")
+        partial.unlink(missing_ok=True)
+        if placeholders and not source.is_file():
+            partial.touch()
+        else:
+            try:
+                os.link(source, partial)  # a hard link costs nothing; the cache replaces files, never edits them
+            except OSError:
+                shutil.copyfile(source, partial)
+        os.replace(partial, destination)
+        written.append(destination)
+    return written
