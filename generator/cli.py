@@ -63,20 +63,18 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--curriculum", type=Path, default=Path("curriculum"), metavar="DIR",
                          help="the curriculum folder (default: curriculum)")
 
+    def output_options(sub: argparse.ArgumentParser, build_dir_help: str) -> None:
+        curriculum_option(sub)
+        sub.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="published site (default: site)")
+        sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR", help=build_dir_help)
+        sub.add_argument("--track", action="append", default=[], metavar="ID", help="only this track (repeatable)")
+
     sub = command("build", _build, "validate, then build every track's site (or the named ones)")
-    curriculum_option(sub)
-    sub.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="published site (default: site)")
-    sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR",
-                     help="generated MkDocs projects (default: build)")
-    sub.add_argument("--track", action="append", default=[], metavar="ID", help="build only this track (repeatable)")
+    output_options(sub, "generated MkDocs projects and the PDF cache (default: build)")
     sub.add_argument("--large-print", action="store_true", help="also publish large-print (18 pt) handouts")
 
     sub = command("handouts", _handouts, "build only the PDF handouts into OUT/<track>/handouts/")
-    curriculum_option(sub)
-    sub.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="published site (default: site)")
-    sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR",
-                     help="where rendered PDFs are cached between runs (default: build)")
-    sub.add_argument("--track", action="append", default=[], metavar="ID", help="only this track (repeatable)")
+    output_options(sub, "where rendered PDFs are cached between runs (default: build)")
     sub.add_argument("--week", action="append", default=[], type=int, metavar="N",
                      help="only week N's packets and their worksheets (repeatable)")
     sub.add_argument("--large-print", action="store_true",

@@ -17,7 +17,7 @@ from typing import Any, Iterator, Literal, Optional
 import textstat
 
 from .diagnostics import Diagnostic
-from .load import Curriculum
+from .load import Curriculum, strings
 from .model import Module, Worksheet
 from .rules import ActivePhrase, RuleBook, active_phrases, all_rule_sets, builtin_rules
 from .source import SourceFile
@@ -104,18 +104,6 @@ def worksheet_texts(curriculum: Curriculum, worksheet: Worksheet, reader: Reader
     for path, text in strings(worksheet.model_dump(exclude={"id", "tags"})):
         if path[-1] != "type":
             yield Text(source, path, text, reader, path)
-
-
-def strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
-    if isinstance(data, str):
-        if data.strip():
-            yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from strings(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from strings(value, path + (i,))
 
 
 # --- phrase rules --------------------------------------------------------------------

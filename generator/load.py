@@ -255,7 +255,7 @@ def _worksheet_refs(c: Curriculum, src: SourceFile, ids: list[str], at: tuple[An
 
 def unsafe_markup(source: SourceFile) -> Iterator[Diagnostic]:
     """Raw HTML or script links in any text of the file."""
-    for path, text in _strings(source.data, ()):
+    for path, text in strings(source.data):
         without_autolinks = AUTOLINK.sub("", text)
         tag = RAW_HTML.search(without_autolinks)
         script = SCRIPT_URL.search(text)
@@ -267,12 +267,14 @@ def unsafe_markup(source: SourceFile) -> Iterator[Diagnostic]:
                                             "remove the script link")
 
 
-def _strings(data: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+def strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every non-blank text in plain data, with its path (keys and list indexes)."""
     if isinstance(data, str):
-        yield path, data
+        if data.strip():
+            yield path, data
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _strings(value, path + (key,))
+            yield from strings(value, path + (key,))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from _strings(value, path + (i,))
+            yield from strings(value, path + (i,))
