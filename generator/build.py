@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .check import check_curriculum
+from .check import CheckResult, check_curriculum
 from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
@@ -45,10 +45,9 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     Each track's PDF handouts are rendered first (only those whose content changed), so that
     MkDocs publishes them and checks every link to them; `large_print` adds the large-print set.
     """
-    checked = check_curriculum(paths.curriculum)
-    if not checked.ok or checked.curriculum is None:
-        raise CurriculumError(checked.diagnostics)
+    checked = passing_check(paths.curriculum)
     curriculum = checked.curriculum
+    assert curriculum is not None
     chosen = choose_tracks(curriculum, track_ids)
     views = [checked.views[track_id] for track_id in chosen]
     theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
@@ -68,6 +67,14 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(chosen, checked.warnings, rendered)
+
+
+def passing_check(curriculum_dir: Path) -> CheckResult:
+    """The full check; raises CurriculumError if it found any error, so nothing is published."""
+    checked = check_curriculum(curriculum_dir)
+    if not checked.ok:
+        raise CurriculumError(checked.diagnostics)
+    return checked
 
 
 def choose_tracks(curriculum: Curriculum, track_ids: Sequence[str]) -> list[str]:
@@ -107,9 +114,8 @@ def build_handouts(paths: BuildPaths, track_ids: Sequence[str] = (), *, weeks: S
                    large_print: bool = False) -> RenderReport:
     """Only the PDFs (`psychoed handouts`): check, render what changed into the cache under
     `paths.build`, then put each PDF in OUT/<track>/handouts/, one file replaced at a time."""
-    checked = check_curriculum(paths.curriculum)
-    if not checked.ok or checked.curriculum is None:
-        raise CurriculumError(checked.diagnostics)
+    checked = passing_check(paths.curriculum)
+    assert checked.curriculum is not None
     views = [checked.views[track_id] for track_id in choose_tracks(checked.curriculum, track_ids)]
     for view in views:
         missing = [n for n in weeks if not 1 <= n <= len(view.weeks)]
