@@ -6,11 +6,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test setup system-packages schema preview bench clean
+.PHONY: site test setup system-packages schema preview bench screenshots clean
 
+# Every track, with its offline copy (a zip linked from its home page). SITE_URL, when given, is
+# the address site/ is published at, e.g. `make site SITE_URL=https://example.org/iop/`.
 site: setup
-	$(BIN)/psychoed build
+	$(BIN)/psychoed build --portable $(if $(SITE_URL),--site-url $(SITE_URL))
 
+# The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+test: EXTRA_PACKAGES = chromium
 test: setup
 	$(BIN)/python -m pytest
 
@@ -44,6 +48,11 @@ schema: setup
 preview: EXTRA_PACKAGES = poppler-utils
 preview: setup
 	$(BIN)/python benchmarks/preview_handouts.py
+
+# The README's screenshots (docs/images/): pages in headless Chromium, a handout page with pdftoppm.
+screenshots: EXTRA_PACKAGES = chromium poppler-utils
+screenshots: setup
+	$(BIN)/python benchmarks/screenshots.py
 
 # Cold and warm time to render every PDF of the bundled curriculum.
 bench: setup

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
+from urllib.parse import urlsplit
 
 from .check import CheckResult, check_curriculum
 from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
-from .render import HANDOUTS_DIR, render_hub, render_track
-from .site import ThemeFiles, build_site, write_project
+from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
+from .site import Publishing, ThemeFiles, build_site, write_project
 from .tailor import TrackView
 
 
@@ -39,12 +41,16 @@ class BuildReport:
     handouts: RenderReport = RenderReport((), ())  # PDFs rendered now, and PDFs reused from the cache
 
 
-def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool = False) -> BuildReport:
+def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool = False,
+          portable: bool = False, site_url: str | None = None) -> BuildReport:
     """Check, then build the named tracks (all when none are named). Errors stop the build.
 
     Each track's PDF handouts are rendered first (only those whose content changed), so that
     MkDocs publishes them and checks every link to them; `large_print` adds the large-print set.
+    `portable` also publishes each track's offline copy as a zip, linked from its home page.
+    `site_url` is the address OUT/ will be published at, when known.
     """
+    site_path = site_url_path(site_url)
     checked = passing_check(paths.curriculum)
     curriculum = checked.curriculum
     assert curriculum is not None
@@ -58,10 +64,14 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     paths.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{paths.out.name}-", dir=paths.out.parent))
     try:
+        publishing = Publishing(site_url=site_url)
         for view in views:
-            build_track(view, paths, staging / view.track.id, theme, handouts[view.track.id])
-        (staging / "index.html").write_text(render_hub(curriculum.program, list(curriculum.tracks.values())),
-                                            encoding="utf-8")
+            build_track(view, paths, staging / view.track.id, theme, handouts[view.track.id], publishing,
+                        portable=portable)
+        tracks = list(curriculum.tracks.values())
+        (staging / "index.html").write_text(render_hub(curriculum.program, tracks), encoding="utf-8")
+        (staging / "404.html").write_text(render_hub(curriculum.program, tracks, not_found_root=site_path),
+                                          encoding="utf-8")
         keep_other_tracks(paths.out, staging, built=chosen)
         publish(staging, paths.out)
     finally:
@@ -84,12 +94,60 @@ def choose_tracks(curriculum: Curriculum, track_ids: Sequence[str]) -> list[str]
     return list(dict.fromkeys(track_ids)) or list(curriculum.tracks)
 
 
+def site_url_path(site_url: str | None) -> str:
+    """The path of the published site on its host: "/" unless `site_url` says otherwise."""
+    if site_url is None:
+        return "/"
+    parts = urlsplit(site_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--site-url {site_url!r} is not a web address; give one such as https://example.org/iop/")
+    return parts.path.rstrip("/") + "/"
+
+
 def build_track(view: TrackView, paths: BuildPaths, site_dir: Path, theme: ThemeFiles,
-                handouts: Sequence[HandoutBatch]) -> None:
+                handouts: Sequence[HandoutBatch], publishing: Publishing, *, portable: bool = False) -> None:
     project_dir = paths.build / view.track.id
+    offline_zip = build_offline_copy(view, project_dir / "portable", theme, handouts) if portable else None
     # The project's own site_dir names the published place, for `mkdocs build -f` by hand.
-    config_file = write_track_project(view, project_dir, paths.out / view.track.id, theme, handouts)
+    config_file = write_track_project(view, project_dir, paths.out / view.track.id, theme, handouts,
+                                      publishing=publishing, offline_copy=offline_zip is not None)
+    if offline_zip is not None:
+        published_zip = project_dir / "docs" / offline_copy_file(view.track)
+        published_zip.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(offline_zip, published_zip)
     build_site(config_file, site_dir, view.track.id)
+
+
+def build_offline_copy(view: TrackView, project_dir: Path, theme: ThemeFiles,
+                       handouts: Sequence[HandoutBatch]) -> Path:
+    """Build the track's offline copy (its own MkDocs project under `project_dir`) and zip it
+    into one folder named after the track; return the zip's path."""
+    folder = f"{view.track.id}-offline"
+    config_file = write_track_project(view, project_dir, project_dir / "site", theme, handouts,
+                                      publishing=Publishing(portable=True))
+    offline_zip = project_dir / f"{folder}.zip"
+    with tempfile.TemporaryDirectory(prefix="psychoed-offline-") as scratch:
+        site_dir = Path(scratch) / folder
+        build_site(config_file, site_dir, view.track.id)
+        zip_folder(site_dir, offline_zip)
+    return offline_zip
+
+
+# Every entry gets this date, so the same site always makes the same zip.
+_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+def zip_folder(folder: Path, target: Path) -> None:
+    """Zip `folder` as one top-level folder of the same name, written aside and renamed into place."""
+    partial = target.with_name(f".{target.name}.partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                entry = zipfile.ZipInfo(path.relative_to(folder.parent).as_posix(), date_time=_ZIP_DATE)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o644 << 16
+                archive.writestr(entry, path.read_bytes())
+    partial.replace(target)
 
 
 def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = False) -> list[HandoutBatch]:
@@ -99,12 +157,14 @@ def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = Fa
 
 
 def write_track_project(view: TrackView, project_dir: Path, published_dir: Path, theme: ThemeFiles,
-                        handouts: Sequence[HandoutBatch], *, placeholders: bool = False) -> Path:
+                        handouts: Sequence[HandoutBatch], *, placeholders: bool = False,
+                        publishing: Publishing = Publishing(), offline_copy: bool = False) -> Path:
     """The track's MkDocs project with its rendered PDFs under docs/handouts/, where MkDocs
     publishes them and checks the pages' links to them. Returns the config file."""
     project_dir.mkdir(parents=True, exist_ok=True)
     large_print = any(batch.large_print for batch in handouts)
-    config_file = write_project(view, render_track(view, large_print=large_print), project_dir, published_dir, theme)
+    rendered = render_track(view, large_print=large_print, offline_copy=offline_copy)
+    config_file = write_project(view, rendered, project_dir, published_dir, theme, publishing)
     for batch in handouts:
         copy_handouts(batch.documents, batch.folder, project_dir / "docs" / HANDOUTS_DIR, placeholders=placeholders)
     return config_file

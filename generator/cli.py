@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("build", _build, "validate, then build every track's site (or the named ones)")
     output_options(sub, "generated MkDocs projects and the PDF cache (default: build)")
     sub.add_argument("--large-print", action="store_true", help="also publish large-print (18 pt) handouts")
+    sub.add_argument("--portable", action="store_true",
+                     help="also publish each track's offline copy, OUT/<track>/downloads/<track>-offline.zip, "
+                          "that works from file:// with no server")
+    sub.add_argument("--site-url", metavar="URL",
+                     help="the address OUT/ is published at, such as https://example.org/iop/ (default: the root "
+                          "of its host); used for the 404 pages, canonical links and sitemaps")
 
     sub = command("handouts", _handouts, "build only the PDF handouts into OUT/<track>/handouts/")
     output_options(sub, "where rendered PDFs are cached between runs (default: build)")
@@ -103,7 +109,8 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     _require_folder(args.curriculum)
-    report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track, large_print=args.large_print)
+    report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track, large_print=args.large_print,
+                   portable=args.portable, site_url=args.site_url)
     seconds = time.perf_counter() - started
     _report(report.warnings)
     print(f"built {len(report.tracks)} track(s) into {args.out}/ in {seconds:.1f} s: {', '.join(report.tracks)}")

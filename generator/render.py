@@ -67,6 +67,15 @@ def handout_path(file: str, *, large_print: bool = False) -> str:
     return posixpath.join(HANDOUTS_DIR, LARGE_PRINT_DIR if large_print else "", file)
 
 
+# --- the offline copy of a track (`psychoed build --portable`) ----------------------------
+
+OFFLINE_DIR = "downloads"  # under docs/, so MkDocs publishes the zip and checks the link to it
+
+
+def offline_copy_file(track: Track) -> str:
+    return f"{OFFLINE_DIR}/{track.id}-offline.zip"
+
+
 def is_family_module(program: Program, module: Module) -> bool:
     return program.families[module.family].audience == "families" or module.audience == "families"
 
@@ -83,14 +92,16 @@ def week_packets(view: TrackView, week: WeekView) -> list[PacketAudience]:
     return [audience for audience in audiences if packet_sessions(view, week, audience)]
 
 
-def render_track(view: TrackView, *, large_print: bool = False) -> RenderedSite:
-    """The track's pages; `large_print` adds links to the large-print handouts next to the standard ones."""
+def render_track(view: TrackView, *, large_print: bool = False, offline_copy: bool = False) -> RenderedSite:
+    """The track's pages; `large_print` adds links to the large-print handouts next to the standard
+    ones, and `offline_copy` a link on the home page to the zip of the offline copy."""
     env = _environment()
     pages: dict[str, str] = {}
 
     def page(path: str, template: str, **context: Any) -> None:
         pages[path] = env.get_template(template).render(view=view, program=view.program, track=view.track,
-                                                        page_path=path, large_print=large_print, **context)
+                                                        page_path=path, large_print=large_print,
+                                                        offline_copy=offline_copy, **context)
 
     page("index.md", "home.md.j2")
     page("schedule.md", "schedule.md.j2")
@@ -106,10 +117,13 @@ def render_track(view: TrackView, *, large_print: bool = False) -> RenderedSite:
     return RenderedSite(pages, _navigation(view))
 
 
-def render_hub(program: Program, tracks: list[Track]) -> str:
-    """The choose-your-track page at the top of the published site (HTML, no MkDocs)."""
+def render_hub(program: Program, tracks: list[Track], *, not_found_root: str | None = None) -> str:
+    """The choose-your-track page at the top of the published site (HTML, no MkDocs).
+
+    With `not_found_root` (the site's path on its host, such as "/"), the page a host shows for
+    an address that is not on the site: its links are absolute, since it shows at any depth."""
     env = _environment(autoescape=True)
-    return env.get_template("hub.html.j2").render(program=program, tracks=tracks)
+    return env.get_template("hub.html.j2").render(program=program, tracks=tracks, not_found_root=not_found_root)
 
 
 def _navigation(view: TrackView) -> list[NavItem]:
@@ -174,7 +188,7 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
                        facilitator_week_page=facilitator_week_page, relative=_relative,
                        handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,
                        facilitator_packet_file=facilitator_packet_file, worksheet_file=worksheet_file,
-                       HANDBOOK_FILE=HANDBOOK_FILE)
+                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE)
     return env
 
 

@@ -6,14 +6,19 @@ import shutil
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Page as BrowserPage
 
+from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, RequestLog, SiteServer
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "curriculum"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @dataclass
@@ -52,9 +57,11 @@ def mini(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory) -> Path:
-    """The bundled curriculum built once with the real MkDocs; returns the work folder (site/, build/)."""
+    """The bundled curriculum built once with the real MkDocs, with each track's offline copy;
+    returns the work folder (site/, build/)."""
     work = tmp_path_factory.mktemp("bundled")
-    code = main(["build", "--curriculum", str(BUNDLED), "--out", str(work / "site"), "--build-dir", str(work / "build")])
+    code = main(["build", "--portable", "--curriculum", str(BUNDLED), "--out", str(work / "site"),
+                 "--build-dir", str(work / "build")])
     assert code == 0, "the bundled curriculum must build"
     return work
 
@@ -103,3 +110,56 @@ def read_page(path: Path) -> Page:
 
 def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
+
+
+# --- the browser tests: one Chromium and one local server per session ---------------------
+
+@dataclass
+class Tab:
+    """A page in a fresh browser context (its own storage), and every request the context made."""
+
+    page: BrowserPage
+    requests: RequestLog
+
+
+@pytest.fixture(scope="session")
+def site_server(bundled_site) -> Iterator[SiteServer]:
+    """The bundled site on 127.0.0.1, as a static host serves it."""
+    server = SiteServer(bundled_site / "site")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        reason = f"{CHROMIUM} not found: install Debian's chromium (`make test` does)"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_tab(chromium) -> Iterator[Callable[..., Tab]]:
+    """Open tabs, each in a new context (desktop size unless a viewport is given); all closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def open_one(viewport: dict[str, int] | None = None) -> Tab:
+        context = chromium.new_context(viewport=viewport or DESKTOP)
+        contexts.append(context)
+        requests = RequestLog()
+        context.on("request", requests.record)
+        return Tab(context.new_page(), requests)
+
+    yield open_one
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def tab(open_tab) -> Tab:
+    return open_tab()

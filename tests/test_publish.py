@@ -68,3 +68,27 @@ def test_partial_build_keeps_the_other_tracks(psychoed, mini, tmp_path):
                     "--track", "alpha").code == 0
     assert "A renamed week" in read_page(out / "alpha" / "schedule" / "index.html").text
     assert snapshot(out / "beta") == beta_before
+
+
+def test_404_pages_link_from_the_site_root_or_the_given_address(psychoed, mini, tmp_path):
+    """A host shows a 404 page at any depth, so its links are absolute, from where the site lives."""
+    out = tmp_path / "site"
+    assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build").code == 0
+    assert 'href="/alpha/assets/stylesheets/psychoed.css"' in (out / "alpha" / "404.html").read_text()
+    hub_404 = read_page(out / "404.html")
+    assert 'href="/alpha/"' in hub_404.html and "Page not found" in hub_404.text and "Need help now?" in hub_404.text
+
+    run = psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build",
+                   "--site-url", "https://example.org/iop")
+    assert run.code == 0, run.err
+    track_404 = (out / "alpha" / "404.html").read_text()
+    assert 'href="/iop/alpha/assets/stylesheets/psychoed.css"' in track_404
+    assert '<link rel="canonical" href="https://example.org/iop/alpha/schedule/">' in \
+        (out / "alpha" / "schedule" / "index.html").read_text()
+    assert 'href="/iop/beta/"' in (out / "404.html").read_text()
+
+
+def test_site_url_must_be_a_web_address(psychoed, mini, tmp_path):
+    run = psychoed("build", "--curriculum", mini, "--out", tmp_path / "site", "--site-url", "example.org/iop")
+    assert run.code == 2
+    assert "is not a web address" in run.err

@@ -1,0 +1,55 @@
+"""`psychoed build --portable`: each track's offline copy, a zip that works from file:// with no
+server, search included, and loads nothing from any other place."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_support import TRACKS, track_view
+from conftest import read_page
+from test_browser_accessibility import search_for
+
+
+def offline_zip(bundled_site, track_id: str):
+    return bundled_site / "site" / track_id / "downloads" / f"{track_id}-offline.zip"
+
+
+@pytest.mark.parametrize("track_id", TRACKS)
+def test_home_page_links_the_offline_copy(bundled_site, track_id):
+    home = read_page(bundled_site / "site" / track_id / "index.html")
+    assert f'href="downloads/{track_id}-offline.zip"' in home.html
+    assert "download a copy (ZIP)" in home.text
+    with zipfile.ZipFile(offline_zip(bundled_site, track_id)) as archive:
+        names = archive.namelist()
+    assert all(name.startswith(f"{track_id}-offline/") for name in names), "one folder, named after the track"
+    assert f"{track_id}-offline/index.html" in names
+    assert f"{track_id}-offline/search/search_index.js" in names
+    assert f"{track_id}-offline/assets/javascripts/psychoed-iframe-worker.js" in names
+    assert any(name.startswith(f"{track_id}-offline/handouts/") for name in names)
+
+
+@pytest.mark.parametrize("track_id", TRACKS)
+def test_offline_copy_works_from_file_urls_with_search(tab, bundled_site, tmp_path, track_id):
+    with zipfile.ZipFile(offline_zip(bundled_site, track_id)) as archive:
+        archive.extractall(tmp_path)
+    folder = tmp_path / f"{track_id}-offline"
+    html = "\n".join(path.read_text(encoding="utf-8") for path in folder.rglob("*.html"))
+    assert "unpkg" not in html and "<script src=\"http" not in html
+
+    page = tab.page
+    page.goto((folder / "index.html").as_uri())
+    expect(page.locator(".psy-crisis")).to_be_visible()
+    module = track_view(track_id).weeks[1].sessions[0].module
+    search_for(page, module.title)
+    result = page.locator(f'a.md-search-result__link[href*="/modules/{module.family}/{module.id}.html"]').first
+    expect(result).to_contain_text(module.title)
+    result.click()
+    expect(page.locator("h1")).to_have_text(module.title)
+    assert page.url.startswith(folder.as_uri())
+
+    page.goto((folder / "worksheets" / f"{next(iter(track_view(track_id).worksheets))}.html").as_uri())
+    expect(page.locator("[data-psy-controls]")).to_be_visible()
+    assert tab.requests.urls and tab.requests.not_from(folder.as_uri() + "/") == []
