@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from .model import Module, Worksheet
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
-                     is_family_module, long_date, markdown_text, packet_file, packet_sessions, week_packets,
+                     long_date, markdown_text, packet_file, packet_sessions, week_packets,
                      worksheet_file)
 from .tailor import SessionView, TrackView, WeekView
 
@@ -87,7 +87,7 @@ def handbook_parts(view: TrackView) -> list[HandbookPart]:
     seen_worksheets: set[str] = set()
     for session in view.sessions():
         module = session.module
-        if is_family_module(view.program, module):
+        if view.for_families(module):
             continue
         first_time = module.id not in seen_modules
         candidates = list(session.worksheets) + ([view.worksheets[w] for w in module.worksheets] if first_time else [])

@@ -87,11 +87,11 @@ def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.da
 # --- where the text is ---------------------------------------------------------------
 
 
-def module_texts(curriculum: Curriculum, module: Module, track_id: str) -> Iterator[Text]:
+def module_texts(curriculum: Curriculum, view: TrackView, module: Module) -> Iterator[Text]:
     original = curriculum.modules[module.id]
     source = curriculum.source("module", module.id)
-    origin = text_origin(original, track_id)
-    reader: Reader = "families" if module.audience == "families" else "participants"
+    origin = text_origin(original, view.track.id)
+    reader: Reader = "families" if view.for_families(module) else "participants"
     for path, text in strings(module.model_dump()):
         if path[0] in _NOT_PROSE:
             continue
@@ -147,15 +147,15 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
         yield from phrase_findings(Text(track_source, path, text, "participants"), phrases["participants"], book)
 
     for module in view.modules.values():
-        texts = list(module_texts(curriculum, module, track.id))
-        audience = "families" if module.audience == "families" else "participants"
+        texts = list(module_texts(curriculum, view, module))
+        audience = "families" if view.for_families(module) else "participants"
         for text in texts:
             yield from phrase_findings(text, phrases[audience], book)
         yield from safe_messaging(curriculum, module, texts, book)
         yield from readability(curriculum, module, track.id, texts, book, result)
         yield from module_structure(curriculum, module, track.id, book)
 
-    family_worksheets = {w for m in view.modules.values() if m.audience == "families" for w in m.worksheets}
+    family_worksheets = {w for m in view.modules.values() if view.for_families(m) for w in m.worksheets}
     for worksheet in view.worksheets.values():
         audience = "families" if worksheet.id in family_worksheets else "participants"
         texts = list(worksheet_texts(curriculum, worksheet, audience))

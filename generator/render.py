@@ -76,14 +76,10 @@ def offline_copy_file(track: Track) -> str:
     return f"{OFFLINE_DIR}/{track.id}-offline.zip"
 
 
-def is_family_module(program: Program, module: Module) -> bool:
-    return program.families[module.family].audience == "families" or module.audience == "families"
-
-
 def packet_sessions(view: TrackView, week: WeekView, audience: PacketAudience) -> tuple[SessionView, ...]:
     """The week's sessions that go in its participant packet, or in its family packet."""
     for_families = audience == "families"
-    return tuple(s for s in week.sessions if is_family_module(view.program, s.module) == for_families)
+    return tuple(s for s in week.sessions if view.for_families(s.module) == for_families)
 
 
 def week_packets(view: TrackView, week: WeekView) -> list[PacketAudience]:
@@ -146,7 +142,7 @@ def _navigation(view: TrackView) -> list[NavItem]:
 
 
 def _family_audience_modules(view: TrackView) -> list[Module]:
-    return [m for m in view.modules.values() if is_family_module(view.program, m)]
+    return [m for m in view.modules.values() if view.for_families(m)]
 
 
 def _all_references(view: TrackView) -> list[str]:

@@ -44,6 +44,11 @@ class TrackView:
     modules: dict[str, Module]  # every scheduled module, tailored, in order of first session
     worksheets: dict[str, Worksheet]  # every worksheet a module or session uses, tailored
 
+    def for_families(self, module: Module) -> bool:
+        """Whether the module is a family page: its own audience, or its family's, is families.
+        Family pages are printed in family packets and checked under the family rule sets."""
+        return module.audience == "families" or self.program.families[module.family].audience == "families"
+
     def modules_of_family(self, family: str) -> list[Module]:
         return [m for m in self.modules.values() if m.family == family]
 

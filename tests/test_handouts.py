@@ -17,7 +17,7 @@ import pytest
 from conftest import BUNDLED, read_page
 from generator.handouts import handbook_parts
 from generator.load import load_curriculum
-from generator.render import is_family_module, packet_sessions, week_packets
+from generator.render import packet_sessions, week_packets
 from generator.tailor import TrackView, tailor
 
 CURRICULUM = load_curriculum(BUNDLED)
@@ -70,9 +70,9 @@ def expected_files(view: TrackView) -> set[str]:
     files = {"handbook.pdf"} | {f"worksheets/{w}.pdf" for w in view.worksheets}
     for week in view.weeks:
         files.add(f"facilitator-week-{week.number:02d}.pdf")
-        if any(not is_family_module(view.program, s.module) for s in week.sessions):
+        if any(not view.for_families(s.module) for s in week.sessions):
             files.add(f"week-{week.number:02d}.pdf")
-        if any(is_family_module(view.program, s.module) for s in week.sessions):
+        if any(view.for_families(s.module) for s in week.sessions):
             files.add(f"week-{week.number:02d}-families.pdf")
     return files
 
@@ -171,7 +171,7 @@ def test_handbook_has_contents_then_every_handout_once_in_schedule_order(bundled
         expected += ([squash(part.module.title)] if part.with_handout else []) + [squash(w.title) for w in part.worksheets]
     titles = outline_titles(bundled_site / "site" / track_id / "handouts" / "handbook.pdf")
     assert titles == ["Contents"] + expected
-    participant_modules = [m for m in view.modules.values() if not is_family_module(view.program, m)]
+    participant_modules = [m for m in view.modules.values() if not view.for_families(m)]
     assert len(expected) >= len(participant_modules) and len(set(expected)) == len(expected)
     handbook = bundled_pdfs[track_id]["handbook.pdf"]
     assert f"{CURRICULUM.program.name} · {view.track.title} · Handbook" in handbook.pages[1]

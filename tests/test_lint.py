@@ -113,6 +113,13 @@ def test_body_numbers_on_a_family_page(psychoed, mini):
     assert lines and lines[0].startswith(at(mini, TALKING, 10, "lost 10") + " error: [no-body-numbers]")
 
 
+def test_a_module_in_a_family_audience_family_is_a_family_page(psychoed, mini):
+    """One definition of "family page" for the site, the packets and the rules."""
+    edit(mini, TALKING, "minutes: 60", "minutes: 60\naudience: participants")
+    edit(mini, TALKING, "    body: Listen more than you talk.", "    body: She lost 10 pounds before the first visit.")
+    assert findings(check(psychoed, mini), "no-body-numbers")
+
+
 def test_diet_culture_words_on_a_family_page(psychoed, mini):
     say(mini, "Skip the junk food talk at dinner.")
     [line] = findings(check(psychoed, mini), "no-body-numbers")
