@@ -10,16 +10,14 @@ import datetime
 import posixpath
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
 
 from .model import Module, Program, Track, Worksheet
+from .shipped import TEMPLATES
 from .tailor import SessionView, TrackView, WeekView
-
-TEMPLATES = Path(__file__).parent / "templates"
 
 NavItem = Any  # MkDocs nav entries: "page.md" or {title: page | [NavItem, ...]}
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict
 
 from .model import PhraseRule, PhraseSet, Program, Track
-
-RULES_FILE = Path(__file__).with_name("rules.yml")
+from .shipped import RULES_FILE
 
 
 class _Data(BaseModel):
