@@ -19,7 +19,8 @@ from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
 from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
-from .site import Publishing, ThemeFiles, build_site, write_project
+from .engines import Engine, Publishing, get_engine
+from .shipped import ThemeFiles
 from .tailor import TrackView
 
 
@@ -42,13 +43,14 @@ class BuildReport:
 
 
 def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool = False,
-          portable: bool = False, site_url: str | None = None) -> BuildReport:
+          portable: bool = False, site_url: str | None = None, engine: str | None = None) -> BuildReport:
     """Check, then build the named tracks (all when none are named). Errors stop the build.
 
     Each track's PDF handouts are rendered first (only those whose content changed), so that
     MkDocs publishes them and checks every link to them; `large_print` adds the large-print set.
     `portable` also publishes each track's offline copy as a zip, linked from its home page.
-    `site_url` is the address OUT/ will be published at, when known.
+    `site_url` is the address OUT/ will be published at, when known. `engine` overrides the
+    program's `engine:` setting (MkDocs + Material unless it names another).
     """
     site_path = site_url_path(site_url)
     checked = passing_check(paths.curriculum)
@@ -56,6 +58,7 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     assert curriculum is not None
     chosen = choose_tracks(curriculum, track_ids)
     views = [checked.views[track_id] for track_id in chosen]
+    site_engine = get_engine(engine or curriculum.program.engine)
     theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
     handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print)
                 for view in views}
@@ -66,8 +69,8 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     try:
         publishing = Publishing(site_url=site_url)
         for view in views:
-            build_track(view, paths, staging / view.track.id, theme, handouts[view.track.id], publishing,
-                        portable=portable)
+            build_track(site_engine, view, paths, staging / view.track.id, theme, handouts[view.track.id],
+                        publishing, portable=portable)
         tracks = list(curriculum.tracks.values())
         (staging / "index.html").write_text(render_hub(curriculum.program, tracks), encoding="utf-8")
         (staging / "404.html").write_text(render_hub(curriculum.program, tracks, not_found_root=site_path),
@@ -104,31 +107,31 @@ def site_url_path(site_url: str | None) -> str:
     return parts.path.rstrip("/") + "/"
 
 
-def build_track(view: TrackView, paths: BuildPaths, site_dir: Path, theme: ThemeFiles,
+def build_track(engine: Engine, view: TrackView, paths: BuildPaths, site_dir: Path, theme: ThemeFiles,
                 handouts: Sequence[HandoutBatch], publishing: Publishing, *, portable: bool = False) -> None:
     project_dir = paths.build / view.track.id
-    offline_zip = build_offline_copy(view, project_dir / "portable", theme, handouts) if portable else None
+    offline_zip = build_offline_copy(engine, view, project_dir / "portable", theme, handouts) if portable else None
     # The project's own site_dir names the published place, for `mkdocs build -f` by hand.
-    config_file = write_track_project(view, project_dir, paths.out / view.track.id, theme, handouts,
+    config_file = write_track_project(engine, view, project_dir, paths.out / view.track.id, theme, handouts,
                                       publishing=publishing, offline_copy=offline_zip is not None)
     if offline_zip is not None:
         published_zip = project_dir / "docs" / offline_copy_file(view.track)
         published_zip.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(offline_zip, published_zip)
-    build_site(config_file, site_dir, view.track.id)
+    engine.build(config_file, site_dir, view.track.id)
 
 
-def build_offline_copy(view: TrackView, project_dir: Path, theme: ThemeFiles,
+def build_offline_copy(engine: Engine, view: TrackView, project_dir: Path, theme: ThemeFiles,
                        handouts: Sequence[HandoutBatch]) -> Path:
     """Build the track's offline copy (its own MkDocs project under `project_dir`) and zip it
     into one folder named after the track; return the zip's path."""
     folder = f"{view.track.id}-offline"
-    config_file = write_track_project(view, project_dir, project_dir / "site", theme, handouts,
+    config_file = write_track_project(engine, view, project_dir, project_dir / "site", theme, handouts,
                                       publishing=Publishing(portable=True))
     offline_zip = project_dir / f"{folder}.zip"
     with tempfile.TemporaryDirectory(prefix="psychoed-offline-") as scratch:
         site_dir = Path(scratch) / folder
-        build_site(config_file, site_dir, view.track.id)
+        engine.build(config_file, site_dir, view.track.id)
         zip_folder(site_dir, offline_zip)
     return offline_zip
 
@@ -156,15 +159,15 @@ def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = Fa
     return [standard, handout_batch(view, project_dir, large_print=True)] if large_print else [standard]
 
 
-def write_track_project(view: TrackView, project_dir: Path, published_dir: Path, theme: ThemeFiles,
+def write_track_project(engine: Engine, view: TrackView, project_dir: Path, published_dir: Path, theme: ThemeFiles,
                         handouts: Sequence[HandoutBatch], *, placeholders: bool = False,
                         publishing: Publishing = Publishing(), offline_copy: bool = False) -> Path:
-    """The track's MkDocs project with its rendered PDFs under docs/handouts/, where MkDocs
-    publishes them and checks the pages' links to them. Returns the config file."""
+    """The track's engine project with its rendered PDFs under docs/handouts/, where the engine
+    publishes them (and MkDocs checks the pages' links to them). Returns the config file."""
     project_dir.mkdir(parents=True, exist_ok=True)
     large_print = any(batch.large_print for batch in handouts)
     rendered = render_track(view, large_print=large_print, offline_copy=offline_copy)
-    config_file = write_project(view, rendered, project_dir, published_dir, theme, publishing)
+    config_file = engine.write_project(view, rendered, project_dir, published_dir, theme, publishing)
     for batch in handouts:
         copy_handouts(batch.documents, batch.folder, project_dir / "docs" / HANDOUTS_DIR, placeholders=placeholders)
     return config_file

@@ -1,4 +1,4 @@
-"""The `psychoed` command line: build, handouts, check, serve, schema.
+"""The `psychoed` command line: new, build, handouts, check, serve, schema.
 
 Exit status: 0 success, 1 problems in the curriculum, 2 usage errors.
 """
@@ -20,7 +20,7 @@ from .check import check_curriculum
 from .diagnostics import CurriculumError, Diagnostic, errors
 from .rules import builtin_rules
 from .schema import json_schemas, write_schemas
-from .site import SiteBuildError
+from .engines import ENGINES, EngineUnavailable, SiteBuildError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -29,7 +29,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except UsageError as exc:
+    except (UsageError, EngineUnavailable) as exc:
         print(f"psychoed: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except CurriculumError as exc:
@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--curriculum", type=Path, default=Path("curriculum"), metavar="DIR",
                          help="the curriculum folder (default: curriculum)")
 
+    def engine_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--engine", choices=ENGINES, metavar="NAME",
+                         help=f"the static-site engine: {' or '.join(ENGINES)} (default: `engine:` in program.yml, "
+                              "else mkdocs)")
+
     def output_options(sub: argparse.ArgumentParser, build_dir_help: str) -> None:
         curriculum_option(sub)
         sub.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="published site (default: site)")
@@ -75,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--portable", action="store_true",
                      help="also publish each track's offline copy, OUT/<track>/downloads/<track>-offline.zip, "
                           "that works from file:// with no server")
+    engine_option(sub)
     sub.add_argument("--site-url", metavar="URL",
                      help="the address OUT/ is published at, such as https://example.org/iop/ (default: the root "
                           "of its host); used for the 404 pages, canonical links and sitemaps")
@@ -100,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--track", required=True, metavar="ID")
     sub.add_argument("--port", type=int, default=8000)
     sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR")
+    engine_option(sub)
 
     sub = command("schema", _schema, "print the JSON Schema of every file kind (or write them to a folder)")
     sub.add_argument("--write", type=Path, metavar="DIR", help="write <kind>.schema.json files into DIR")
@@ -110,7 +117,7 @@ def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     _require_folder(args.curriculum)
     report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track, large_print=args.large_print,
-                   portable=args.portable, site_url=args.site_url)
+                   portable=args.portable, site_url=args.site_url, engine=args.engine)
     seconds = time.perf_counter() - started
     _report(report.warnings)
     print(f"built {len(report.tracks)} track(s) into {args.out}/ in {seconds:.1f} s: {', '.join(report.tracks)}")
@@ -177,7 +184,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     _require_folder(args.curriculum)
-    serve(args.curriculum, args.track, args.build_dir, port=args.port)
+    serve(args.curriculum, args.track, args.build_dir, port=args.port, engine=args.engine)
     return EXIT_OK
 
 

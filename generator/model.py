@@ -94,6 +94,9 @@ class Safety(Strict):
     rule_sets: dict[Slug, PhraseSet] = Field(default_factory=dict, description="New named rule sets.")
 
 
+EngineName = Literal["mkdocs", "zensical"]
+
+
 class Program(Strict):
     name: Text
     organization: Text
@@ -105,6 +108,8 @@ class Program(Strict):
     families: dict[Slug, Family] = Field(min_length=1, description="Module families, in display order.")
     paper: Literal["letter", "a4"] = "letter"
     safety: Safety = Field(default_factory=Safety, description="Rules and phrases added for every track.")
+    engine: EngineName = Field("mkdocs", description="The static-site engine that builds the sites: mkdocs "
+                               "(MkDocs + Material) or zensical. `psychoed build --engine` overrides it.")
 
 
 # --- tracks/<track>.yml ------------------------------------------------------------

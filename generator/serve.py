@@ -1,8 +1,8 @@
 """`psychoed serve`: live preview of one track, rebuilt when the curriculum or theme changes.
 
-Uses MkDocs' own live-reload server; the builder runs the whole Psychoed pipeline so a
-YAML edit shows up in the browser. A broken edit prints its diagnostics and keeps the
-last good preview on screen.
+The engine's live-reload server calls back into the whole Psychoed pipeline, so a YAML edit
+shows up in the browser. A broken edit prints its diagnostics and keeps the last good
+preview on screen.
 """
 
 from __future__ import annotations
@@ -15,18 +15,20 @@ from pathlib import Path
 from .build import choose_tracks, track_handouts, write_track_project
 from .check import check_curriculum
 from .diagnostics import errors
+from .engines import SiteBuildError, get_engine
 from .handouts import copy_handouts, refresh_handouts
 from .render import HANDOUTS_DIR
-from .site import SiteBuildError, ThemeFiles, build_site
+from .shipped import ThemeFiles
 
 HOST = "127.0.0.1"
 
 
-def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8000) -> None:
-    from mkdocs.livereload import LiveReloadServer
-
+def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8000,
+          engine: str | None = None) -> None:
+    """Preview `track_id` with `engine` (default: the program's `engine:` setting)."""
     theme = ThemeFiles.for_project(curriculum_dir.resolve().parent)
     preview = Path(tempfile.mkdtemp(prefix="psychoed-serve-"))
+    chosen: dict[str, str] = {}
 
     def rebuild() -> None:
         result = check_curriculum(curriculum_dir)
@@ -37,16 +39,17 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
             return
         choose_tracks(result.curriculum, [track_id])
         view = result.views[track_id]
+        site_engine = get_engine(chosen.setdefault("engine", engine or result.curriculum.program.engine))
         # Pages first, with the PDFs as last rendered; then the PDFs whose content changed.
         handouts = track_handouts(view, build_dir / track_id)
-        config = write_track_project(view, build_dir / track_id, Path("site") / track_id, theme, handouts,
-                                     placeholders=True)
+        config = write_track_project(site_engine, view, build_dir / track_id, Path("site") / track_id, theme,
+                                     handouts, placeholders=True)
         try:
-            build_site(config, preview, track_id)
+            site_engine.build(config, preview, track_id)
         except SiteBuildError as exc:
             print(f"psychoed: {exc}", file=sys.stderr)
             return
-        print(f"psychoed: rebuilt `{track_id}`", file=sys.stderr)
+        print(f"psychoed: rebuilt `{track_id}` with {site_engine.name}", file=sys.stderr)
         report = refresh_handouts(handouts)
         for batch in handouts:
             copy_handouts(batch.documents, batch.folder, preview / HANDOUTS_DIR)
@@ -54,15 +57,10 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
             print(f"psychoed: {len(report.rendered)} PDF handout(s) updated", file=sys.stderr)
 
     rebuild()
-    server = LiveReloadServer(builder=rebuild, host=HOST, port=port, root=str(preview))
-    server.watch(str(curriculum_dir.resolve()))
-    server.watch(str(theme.theme_dir))
-    server.watch(str(theme.base_config))
+    site_engine = get_engine(chosen.get("engine") or engine or "mkdocs")
     print(f"psychoed: serving `{track_id}` at http://{HOST}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
+        site_engine.serve(preview, rebuild, [curriculum_dir.resolve(), theme.theme_dir, theme.base_config],
+                          host=HOST, port=port)
     finally:
-        server.shutdown()
         shutil.rmtree(preview, ignore_errors=True)

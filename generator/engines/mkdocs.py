@@ -1,7 +1,7 @@
-"""Stages 4 and 5: write a track's MkDocs project, and build it into HTML.
+"""The default engine, MkDocs + Material: a track's MkDocs project, its build, its preview.
 
-This is the only module that knows MkDocs. Another static-site engine would replace
-this file and `theme/`, and nothing else.
+Every generated config INHERITs the shipped base `mkdocs.yml` (or the project's own); the
+Zensical engine reuses this config, as Zensical reads the MkDocs format.
 """
 
 from __future__ import annotations
@@ -11,61 +11,20 @@ import logging
 import os
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
-from urllib.parse import urljoin, urlsplit
+from typing import Any, Callable, Iterator, Sequence
+from urllib.parse import urlsplit
 
 import yaml
 
-from .render import RenderedSite
-from .tailor import TrackView
-
-
-class SiteBuildError(Exception):
-    """MkDocs refused to build a track (in strict mode every warning counts)."""
-
-    def __init__(self, track_id: str, messages: list[str]):
-        self.track_id = track_id
-        self.messages = messages
-        super().__init__(f"track `{track_id}`: " + "; ".join(messages))
-
-
-@dataclass(frozen=True)
-class ThemeFiles:
-    """The shared base `mkdocs.yml` every track INHERITs, and the `theme/` overrides folder."""
-
-    base_config: Path
-    theme_dir: Path
-
-    @classmethod
-    def for_project(cls, project_root: Path) -> "ThemeFiles":
-        """A forked project's own files where it has them, else the ones Psychoed ships."""
-        shipped = Path(__file__).resolve().parent.parent
-        base = project_root / "mkdocs.yml"
-        theme = project_root / "theme"
-        return cls(base if base.is_file() else shipped / "mkdocs.yml", theme if theme.is_dir() else shipped / "theme")
-
-
-@dataclass(frozen=True)
-class Publishing:
-    """Where and how a track's site is published."""
-
-    site_url: str | None = None  # the address of the whole published site (OUT/), when known
-    portable: bool = False  # the offline copy: opened from file://, no server, search included
-
+from ..render import RenderedSite
+from ..shipped import ThemeFiles
+from ..tailor import TrackView
+from .base import Engine, Publishing, SiteBuildError, track_site_url
 
 # mkdocs-material's offline plugin loads its Web Worker shim from a CDN unless a polyfill whose
-# address names "iframe-worker" is configured; this one ships in theme/ instead.
+# address names "iframe-worker" is configured; this one ships in the theme instead.
 WORKER_SHIM = "assets/javascripts/psychoed-iframe-worker.js"
-
-
-def track_site_url(site_url: str | None, track_id: str) -> str | None:
-    """The address of one track's site, under the address of the whole published site."""
-    if not site_url:
-        return None
-    return urljoin(site_url.rstrip("/") + "/", f"{track_id}/")
-
 
 def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, site_dir: Path,
                    theme: ThemeFiles, publishing: Publishing = Publishing()) -> dict[str, Any]:
@@ -105,7 +64,6 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
         config["extra"]["polyfills"] = [WORKER_SHIM]
     return config
 
-
 def _base_plugins(base_config: Path) -> list[Any]:
     """The plugins of the base config: INHERIT replaces a list whole, so a child that adds one
     plugin repeats the others."""
@@ -117,9 +75,22 @@ def _base_plugins(base_config: Path) -> list[Any]:
         plugins = [{name: options} if options else name for name, options in plugins.items()]
     return [plugin for plugin in plugins if plugin not in ("offline", "material/offline")]
 
+class MkDocsEngine(Engine):
+    name = "mkdocs"
 
-def write_project(view: TrackView, rendered: RenderedSite, project_dir: Path, site_dir: Path,
-                  theme: ThemeFiles, publishing: Publishing = Publishing()) -> Path:
+    def write_project(self, view: TrackView, rendered: RenderedSite, project_dir: Path, site_dir: Path,
+                      theme: ThemeFiles, publishing: Publishing = Publishing()) -> Path:
+        config = project_config(view, rendered, project_dir, site_dir, theme, publishing)
+        return write_config_and_pages(config, rendered, project_dir)
+
+    def build(self, config_file: Path, site_dir: Path, track_id: str) -> None:
+        build_site(config_file, site_dir, track_id)
+
+    def serve(self, root: Path, rebuild: Callable[[], None], watched: Sequence[Path], *, host: str,
+              port: int) -> None:
+        serve_with_live_reload(root, rebuild, watched, host=host, port=port)
+
+def write_config_and_pages(config: dict[str, Any], rendered: RenderedSite, project_dir: Path) -> Path:
     """Write `project_dir/mkdocs.yml` and `project_dir/docs/`; return the config file's path."""
     docs = project_dir / "docs"
     if docs.exists():
@@ -129,11 +100,9 @@ def write_project(view: TrackView, rendered: RenderedSite, project_dir: Path, si
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
     config_file = project_dir / "mkdocs.yml"
-    config = project_config(view, rendered, project_dir, site_dir, theme, publishing)
     header = "# Generated by `psychoed build` from the curriculum; edits here are overwritten.\n"
     config_file.write_text(header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return config_file
-
 
 def build_site(config_file: Path, site_dir: Path, track_id: str) -> None:
     """`mkdocs build --strict` of one track into `site_dir`; raise SiteBuildError with MkDocs' warnings."""
@@ -152,7 +121,6 @@ def build_site(config_file: Path, site_dir: Path, track_id: str) -> None:
                 config.plugins.on_shutdown()
         except MkDocsException as exc:
             raise SiteBuildError(track_id, messages or [str(exc)]) from None
-
 
 @contextmanager
 def _captured_mkdocs_log() -> Iterator[list[str]]:
@@ -174,3 +142,18 @@ def _captured_mkdocs_log() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.propagate, logger.level = saved
+
+def serve_with_live_reload(root: Path, rebuild: Callable[[], None], watched: Sequence[Path], *, host: str,
+                           port: int) -> None:
+    """MkDocs' live-reload server: serves `root`, runs `rebuild` when a watched path changes."""
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(root))
+    for path in watched:
+        server.watch(str(path))
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()

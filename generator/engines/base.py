@@ -1,0 +1,68 @@
+"""The engine interface: what the pipeline asks of a static-site engine.
+
+Stage 4 writes a track's engine project (config + Markdown pages), stage 5 builds it into
+HTML; `psychoed serve` previews one. Engine-specific code lives only in this package: one
+module per engine, each a subclass of `Engine`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+from urllib.parse import urljoin
+
+from ..render import RenderedSite
+from ..shipped import ThemeFiles
+from ..tailor import TrackView
+
+
+class SiteBuildError(Exception):
+    """The engine refused to build a track (in strict mode every warning counts)."""
+
+    def __init__(self, track_id: str, messages: list[str]):
+        self.track_id = track_id
+        self.messages = messages
+        super().__init__(f"track `{track_id}`: " + "; ".join(messages))
+
+
+class EngineUnavailable(Exception):
+    """The engine's package is not installed (a usage error: exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Publishing:
+    """Where and how a track's site is published."""
+
+    site_url: str | None = None  # the address of the whole published site (OUT/), when known
+    portable: bool = False  # the offline copy: opened from file://, no server, search included
+
+
+def track_site_url(site_url: str | None, track_id: str) -> str | None:
+    """The address of one track's site, under the address of the whole published site."""
+    if not site_url:
+        return None
+    return urljoin(site_url.rstrip("/") + "/", f"{track_id}/")
+
+
+class Engine(ABC):
+    """A static-site engine: writes a track's project, builds it, serves a preview."""
+
+    name: str
+
+    @abstractmethod
+    def write_project(self, view: TrackView, rendered: RenderedSite, project_dir: Path, site_dir: Path,
+                      theme: ThemeFiles, publishing: Publishing = Publishing()) -> Path:
+        """Write the track's project (config and pages) into `project_dir`; return its config file.
+        `site_dir` is where a build by hand would publish it."""
+
+    @abstractmethod
+    def build(self, config_file: Path, site_dir: Path, track_id: str) -> None:
+        """Build the project into `site_dir`; raise SiteBuildError with the engine's complaints."""
+
+    @abstractmethod
+    def serve(self, root: Path, rebuild: Callable[[], None], watched: Sequence[Path], *, host: str,
+              port: int) -> None:
+        """Serve `root` on host:port until Ctrl+C, calling `rebuild` when a watched path changes
+        and reloading the browser after it."""
