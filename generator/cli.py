@@ -21,6 +21,7 @@ from .diagnostics import CurriculumError, Diagnostic, errors
 from .rules import builtin_rules
 from .schema import json_schemas, write_schemas
 from .engines import ENGINES, EngineUnavailable, SiteBuildError
+from .new_project import SOURCES, new_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -74,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR", help=build_dir_help)
         sub.add_argument("--track", action="append", default=[], metavar="ID", help="only this track (repeatable)")
 
+    sub = command("new", _new, "start a new project in DIR: a one-track skeleton, or the bundled curriculum")
+    sub.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder")
+    sub.add_argument("--from", dest="source", choices=SOURCES, default="skeleton",
+                     help="skeleton (default): one track, module and worksheet; bundled: a copy of the "
+                          "curriculum that ships with Psychoed")
+
     sub = command("build", _build, "validate, then build every track's site (or the named ones)")
     output_options(sub, "generated MkDocs projects and the PDF cache (default: build)")
     sub.add_argument("--large-print", action="store_true", help="also publish large-print (18 pt) handouts")
@@ -111,6 +118,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("schema", _schema, "print the JSON Schema of every file kind (or write them to a folder)")
     sub.add_argument("--write", type=Path, metavar="DIR", help="write <kind>.schema.json files into DIR")
     return parser
+
+
+def _new(args: argparse.Namespace) -> int:
+    files = new_project(args.dir, args.source)
+    print(f"created {args.dir}/ with {len(files)} files ({args.source}). Next:")
+    print(f"  cd {args.dir}")
+    print("  psychoed check          # lists the [FILL IN: …] values in curriculum/program.yml")
+    print("  psychoed serve --track " + ("general" if args.source == "skeleton" else "anxiety"))
+    return EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import CurriculumError, Diagnostic
 from .model import Module, Program, Track, Worksheet, known_fields
+from .placeholders import unfilled_placeholders, without_shadowed
 from .source import SourceFile, YamlProblem, read_yaml
 
 # Raw HTML and script links would reach readers' browsers unfiltered through Markdown.
@@ -67,11 +68,13 @@ def load_curriculum(root: Path) -> Curriculum:
             problems.append(source.diagnostic((), "expected a mapping of `name: value` fields at the top of the file"))
             return None
         problems.extend(unsafe_markup(source))
+        unfilled = list(unfilled_placeholders(source, strings(source.data)))
+        problems.extend(unfilled)
         data = {**extra, **source.data}
         try:
             item = model.model_validate(data)
         except ValidationError as exc:
-            problems.extend(validation_diagnostics(source, model, exc))
+            problems.extend(without_shadowed(validation_diagnostics(source, model, exc), unfilled))
             return None
         kind = model.__name__.lower()
         key = (kind, getattr(item, "id", kind))

@@ -1,0 +1,95 @@
+"""The second engine: the core browser assertions against a track built with Zensical
+(`psychoed build --engine zensical`). Each test here runs the MkDocs suite's own assertions
+(the functions are shared, not copied) on one track, to keep the time down."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+import test_browser_accessibility as accessibility
+import test_browser_site as site
+import test_offline_copy as offline
+from browser_support import IN_CI, SiteServer
+from conftest import BUNDLED, html_pages, read_page
+from generator.cli import main
+
+TRACK = "depression"
+
+if importlib.util.find_spec("zensical") is None:
+    reason = "the zensical engine is not installed (`pip install -e '.[test]'` installs it)"
+    if IN_CI:
+        raise RuntimeError(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def zensical_site(bundled_site, tmp_path_factory) -> Path:
+    """One bundled track built with Zensical, with its offline copy; the PDFs come from the
+    MkDocs build's cache, as nothing in them depends on the engine."""
+    work = tmp_path_factory.mktemp("zensical")
+    shutil.copytree(bundled_site / "build" / TRACK / "handouts", work / "build" / TRACK / "handouts")
+    code = main(["build", "--engine", "zensical", "--portable", "--track", TRACK, "--curriculum", str(BUNDLED),
+                 "--out", str(work / "site"), "--build-dir", str(work / "build")])
+    assert code == 0, "the bundled track must build with Zensical"
+    return work
+
+
+@pytest.fixture(scope="session")
+def zensical_server(zensical_site) -> Iterator[SiteServer]:
+    server = SiteServer(zensical_site / "site")
+    yield server
+    server.stop()
+
+
+def test_zensical_built_it(zensical_site):
+    home = (zensical_site / "site" / TRACK / "index.html").read_text(encoding="utf-8")
+    assert "assets/stylesheets/classic/" in home, "Zensical's classic (Material-like) variant"
+    assert "psychoed.css" in home and "psychoed-worksheets.js" in home
+
+
+def test_every_page_has_the_crisis_block_and_the_disclaimer(zensical_site):
+    pages = html_pages(zensical_site / "site" / TRACK)
+    assert len(pages) > 20
+    for path in pages:
+        page = read_page(path)
+        assert 'class="psy-crisis"' in page.html, path
+        assert "psy-disclaimer" in page.html, path
+
+
+@pytest.mark.parametrize("kind", accessibility.PAGE_KINDS)
+def test_page_has_no_axe_violations(tab, zensical_server, kind):
+    accessibility.test_page_has_no_axe_violations(tab, zensical_server, TRACK, kind)
+
+
+def test_open_search_with_results_has_no_axe_violations(tab, zensical_server):
+    accessibility.test_open_search_with_results_has_no_axe_violations(tab, zensical_server, TRACK)
+
+
+def test_every_request_goes_to_the_local_server(tab, zensical_server):
+    site.test_every_request_goes_to_the_local_server(tab, zensical_server, TRACK)
+
+
+def test_typing_a_module_title_finds_that_module(tab, zensical_server):
+    site.test_typing_a_module_title_finds_that_module(tab, zensical_server, TRACK)
+
+
+def test_worksheet_answers_are_kept_only_when_asked(tab, zensical_server):
+    site.test_answers_are_kept_only_when_asked_and_cleared_completely(tab, zensical_server, TRACK)
+
+
+@pytest.mark.parametrize("kind", ["worksheet", "module"])
+def test_printed_page_has_crisis_footer_but_no_navigation(tab, zensical_server, kind):
+    site.test_printed_page_has_name_date_lines_and_crisis_footer_but_no_navigation(tab, zensical_server, TRACK, kind)
+
+
+def test_offline_copy_is_linked_and_complete(zensical_site):
+    offline.test_home_page_links_the_offline_copy(zensical_site, TRACK)
+
+
+def test_offline_copy_works_from_file_urls_with_search(tab, zensical_site, tmp_path):
+    offline.test_offline_copy_works_from_file_urls_with_search(tab, zensical_site, tmp_path, TRACK)
