@@ -125,7 +125,8 @@ def _new(args: argparse.Namespace) -> int:
     print(f"created {args.dir}/ with {len(files)} files ({args.source}). Next:")
     print(f"  cd {args.dir}")
     print("  psychoed check          # lists the [FILL IN: …] values in curriculum/program.yml")
-    print("  psychoed serve --track " + ("general" if args.source == "skeleton" else "anxiety"))
+    first_track = min(path.stem for path in (args.dir / "curriculum" / "tracks").glob("*.yml"))
+    print(f"  psychoed serve --track {first_track}")
     return EXIT_OK
 
 
