@@ -38,17 +38,26 @@ def fetch(url: str) -> str:
         return ""
 
 
-def test_serve_rebuilds_when_yaml_changes(mini, tmp_path):
+def page_with(url: str, text: str) -> str:
+    """The page at `url` if it shows `text`, else ""."""
+    html = fetch(url)
+    return html if text in html else ""
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_serve_rebuilds_when_yaml_changes(mini, tmp_path, engine):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--curriculum", str(mini), "--track", "alpha",
-         "--port", str(port), "--build-dir", str(tmp_path / "build")],
+         "--port", str(port), "--build-dir", str(tmp_path / "build"), "--engine", engine],
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     page = f"http://127.0.0.1:{port}/modules/skills/breathing/"
     try:
-        wait_for(lambda: "Slow breaths calm the body." in fetch(page), what="the first preview")
+        first = wait_for(lambda: page_with(page, "Slow breaths calm the body."), what="the first preview")
+        assert 'role="dialog" aria-label="Search">' in first, "the search dialog has a name, once"
+        assert ("stylesheets/classic/" in first) == (engine == "zensical"), f"built by {engine}"
         module = mini / "modules" / "skills" / "breathing.yml"
         module.write_text(module.read_text().replace("Slow breaths calm the body.", "Edited while serving."))
         wait_for(lambda: "Edited while serving." in fetch(page), what="the rebuilt preview")

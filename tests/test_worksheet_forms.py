@@ -243,7 +243,7 @@ def test_printed_worksheet_ends_with_crisis_line_and_disclaimer(bundled_site):
 
 
 def test_the_worksheet_script_sends_nothing():
-    script = (REPO / "theme" / "assets" / "javascripts" / "psychoed-worksheets.js").read_text(encoding="utf-8")
+    script = (REPO / "generator" / "theme" / "assets" / "javascripts" / "psychoed-worksheets.js").read_text(encoding="utf-8")
     for call in ("fetch(", "XMLHttpRequest", "sendBeacon", "WebSocket", "EventSource", "import(", ".submit("):
         assert call not in script, call
     assert "localStorage" in script and "removeItem" in script and "window.print()" in script

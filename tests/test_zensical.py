@@ -17,6 +17,7 @@ import test_offline_copy as offline
 from browser_support import IN_CI, SiteServer
 from conftest import BUNDLED, html_pages, read_page
 from generator.cli import main
+from generator.engines import SiteBuildError, get_engine
 
 TRACK = "depression"
 
@@ -93,3 +94,14 @@ def test_offline_copy_is_linked_and_complete(zensical_site):
 
 def test_offline_copy_works_from_file_urls_with_search(tab, zensical_site, tmp_path):
     offline.test_offline_copy_works_from_file_urls_with_search(tab, zensical_site, tmp_path, TRACK)
+
+
+def test_a_broken_link_stops_the_zensical_build_with_its_place(tmp_path):
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text("site_name: Broken\nsite_dir: site\n", encoding="utf-8")
+    (project / "docs" / "index.md").write_text("# Home\n\nSee [the missing page](missing.md).\n", encoding="utf-8")
+    with pytest.raises(SiteBuildError) as failed:
+        get_engine("zensical").build(project / "mkdocs.yml", tmp_path / "out", "broken")
+    assert failed.value.messages == ["index.md:3:24: page does not exist"]  # the link target
+    assert not (tmp_path / "out").exists()

@@ -9,6 +9,7 @@ runs in its own process, where Zensical's native runtime prints what it finds.
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -48,7 +49,8 @@ class ZensicalEngine(Engine):
             raise SiteBuildError(track_id, [f"Zensical did not finish within {BUILD_SECONDS} s"]) from None
         problems = complaints(finished.stdout + finished.stderr)
         if finished.returncode != 0 or problems:
-            raise SiteBuildError(track_id, problems or [f"Zensical stopped (exit status {finished.returncode})"])
+            last_words = (finished.stderr.strip().splitlines() or [f"exit status {finished.returncode}"])[-1]
+            raise SiteBuildError(track_id, problems or [f"Zensical stopped: {last_words}"])
         if site_dir.exists():
             shutil.rmtree(site_dir)
         shutil.copytree(inner, site_dir)
@@ -66,9 +68,25 @@ def zensical_config(config: dict[str, Any]) -> dict[str, Any]:
     adjusted["theme"] = {**config["theme"], "variant": "classic"}
     return adjusted
 
-def complaints(output: str) -> list[str]:
-    """Zensical's errors and warnings from its output, without its progress lines."""
-    progress = ("Build started", "Build finished", "No issues found")
-    return [line.strip() for line in output.splitlines()
-            if line.strip() and not line.strip().startswith(progress)]
+ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
+FINDING = re.compile(r"^(Warning|Error):\s*(?P<message>.+)$")
+LOCATION = re.compile(r"\[\s*(?P<where>[^\s\]]+:\d+:\d+)\s*\]")  # "╭─[ index.md:23:10 ]"
 
+
+def complaints(output: str) -> list[str]:
+    """Zensical's warnings and errors, as "docs-file:line:col: message" where it says where,
+    without its colours, drawings, progress lines or the traceback of its strict abort."""
+    found: list[str] = []
+    pending: str | None = None
+    for line in ANSI_STYLE.sub("", output).splitlines():
+        finding, location = FINDING.match(line.strip()), LOCATION.search(line)
+        if finding:
+            if pending:
+                found.append(pending)
+            pending = finding.group("message")
+        elif location and pending:
+            found.append(f"{location.group('where')}: {pending}")
+            pending = None
+    if pending:
+        found.append(pending)
+    return found
