@@ -35,7 +35,7 @@ system-packages:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
@@ -59,4 +59,4 @@ bench: setup
 	$(BIN)/python benchmarks/bench_handouts.py
 
 clean:
-	rm -rf build site $(VENV) .pytest_cache
+	rm -rf build site $(VENV) .pytest_cache *.egg-info
