@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .model import PhraseRule, PhraseSet, Program, Track
 from .shipped import RULES_FILE
@@ -49,6 +49,32 @@ class Structure(_Data):
     references: Range
 
 
+class TopicPhrase(_Data):
+    need: str  # what the finding asks the author to add
+    pattern: str
+
+    def regex(self) -> "re.Pattern[str]":
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+class SafetyTopic(_Data):
+    summary: str
+    phrases: list[TopicPhrase]
+
+
+class TopicDeadline(_Data):
+    topic: str
+    by_week: int
+    for_: list[Literal["participants", "families"]] = Field(alias="for")
+    rule_set: Optional[str] = None  # only tracks that name this rule set; None: every track
+
+
+class PhonePattern(_Data):
+    what: str
+    pattern: str
+    role: Optional[Literal["line", "emergency"]] = None
+
+
 class RuleBook(_Data):
     rules: dict[str, RuleInfo]
     exempt_names: list[str]
@@ -62,6 +88,12 @@ class RuleBook(_Data):
     safety_plan_steps: list[SafetyPlanStep]
     readability: Readability
     structure: Structure
+    safety_topics: dict[str, SafetyTopic]
+    topic_schedule: list[TopicDeadline]
+    urge_riding_terms: str
+    urge_riding_topic: str
+    family_suicide_topic: str
+    phone_numbers: list[PhonePattern]
 
     def explain(self, rule_id: str) -> Optional[str]:
         info = self.rules.get(rule_id)
