@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from .diagnostics import CurriculumError, Diagnostic
 from .model import Module, Program, Track, Worksheet, known_fields
 from .source import SourceFile, YamlProblem, read_yaml
-from .text_safety import markup_problems
+from .text_safety import markup_problems, plain_value_problem
 
 
 
@@ -251,9 +251,11 @@ def _worksheet_refs(c: Curriculum, src: SourceFile, ids: list[str], at: tuple[An
 
 
 def unsafe_markup(source: SourceFile) -> Iterator[Diagnostic]:
-    """Raw HTML, attribute lists, images and links that are not allowed, in any text of the file."""
+    """Raw HTML, attribute lists, images and links that are not allowed, in any text of the file;
+    and characters that names and titles may not hold."""
     for path, text in strings(source.data):
-        for problem in markup_problems(text):
+        plain = plain_value_problem(path[-1] if path else None, text)
+        for problem in ([plain] if plain else []) + list(markup_problems(text)):
             yield source.diagnostic_at_text(path, text, problem.needle, problem.message, problem.hint)
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
+from .csp import source_hash
 from .model import Module, Program, Track, Worksheet
 from .tailor import SessionView, TrackView, WeekView
 
@@ -179,7 +180,7 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_text, line=one_line, long_date=long_date, html=_html_escape)
+    env.filters.update(md=markdown_text, line=one_line, long_date=long_date, html=_html_escape, csp_hash=source_hash)
     env.globals.update(module_page=module_page, worksheet_page=worksheet_page,
                        facilitator_week_page=facilitator_week_page, relative=_relative,
                        handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,

@@ -16,6 +16,7 @@ from .build import choose_tracks, track_handouts, write_track_project
 from .check import check_curriculum
 from .diagnostics import errors
 from .handouts import copy_handouts, refresh_handouts
+from .postbuild import sanitize_site
 from .render import HANDOUTS_DIR
 from .site import SiteBuildError, ThemeFiles, build_site
 
@@ -43,6 +44,7 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
                                      placeholders=True)
         try:
             build_site(config, preview, track_id)
+            sanitize_site(preview)
         except SiteBuildError as exc:
             print(f"psychoed: {exc}", file=sys.stderr)
             return

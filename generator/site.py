@@ -12,12 +12,14 @@ import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import yaml
 
+from .csp import content_security_policy, material_templates, theme_script_hashes
 from .render import RenderedSite
 from .tailor import TrackView
 
@@ -78,15 +80,16 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
     site_url = None if publishing.portable else track_site_url(publishing.site_url, track.id)
     config: dict[str, Any] = {
         "INHERIT": relative(theme.base_config),
-        "site_name": f"{program.name}: {track.title}",
-        "site_description": track.summary,
-        "site_author": program.organization,
+        # mkdocs-material writes these into pages unescaped, in text and in attributes.
+        "site_name": html_text(f"{program.name}: {track.title}"),
+        "site_description": html_text(" ".join(track.summary.split())),
+        "site_author": html_text(program.organization),
         # Material prints the copyright as HTML.
         "copyright": html.escape(f"{program.name} · {program.organization}"),
         "docs_dir": "docs",
         "site_dir": relative(site_dir),
         "theme": {"custom_dir": relative(theme.theme_dir), "language": program.language},
-        "nav": rendered.nav,
+        "nav": escaped_nav(rendered.nav),
         "extra": {
             "psychoed": {
                 "track": track.id,
@@ -95,6 +98,7 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
                 "crisis": [{"name": r.name, "contact": r.contact, "url": r.url} for r in program.crisis],
                 # The 404 page's links are absolute; without a site_url, OUT/ is the root of its host.
                 "site_path": urlsplit(site_url).path if site_url else f"/{track.id}/",
+                "csp": page_policy(theme),
             }
         },
     }
@@ -104,6 +108,32 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
         config["plugins"] = [*_base_plugins(theme.base_config), "offline"]
         config["extra"]["polyfills"] = [WORKER_SHIM]
     return config
+
+
+def html_text(value: str) -> str:
+    """A value the theme writes into HTML as it is: `<`, `>` and `"` escaped. `&` is left alone
+    (the theme escapes some values itself, which would show `&amp;`); the check refuses names
+    and titles holding `<`, `>`, `"` or a character reference, so this changes nothing there."""
+    return value.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def escaped_nav(nav: Any) -> Any:
+    """The navigation with every title passed through `html_text`."""
+    if isinstance(nav, list):
+        return [escaped_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {html_text(title): escaped_nav(target) for title, target in nav.items()}
+    return nav
+
+
+@cache
+def _policy_for(theme_dir: Path) -> str:
+    return content_security_policy(theme_script_hashes([theme_dir, material_templates()]))
+
+
+def page_policy(theme: ThemeFiles) -> str:
+    """The Content-Security-Policy the theme puts in every page (see csp.py)."""
+    return _policy_for(theme.theme_dir.resolve())
 
 
 def _base_plugins(base_config: Path) -> list[Any]:

@@ -16,7 +16,7 @@ from .load import Curriculum
 from .model import Module, Program, Track, Worksheet
 from .source import SourceFile
 from .substitute import TextProblem, Undefined, known_names, substitute
-from .text_safety import first_markup_problem
+from .text_safety import first_markup_problem, plain_value_problem
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class _TextRenderer:
         elif isinstance(outcome, TextProblem):
             self.problems.append(source.diagnostic_at_text(path, text, outcome.needle, outcome.message, outcome.hint))
         elif outcome != text:
-            problem = first_markup_problem(outcome)
+            problem = plain_value_problem(path[-1] if path else None, outcome) or first_markup_problem(outcome)
             if problem is not None:
                 self.problems.append(source.diagnostic_at_text(
                     path, text, "{{", f"with its values put in, this text has a problem: {problem.message}",

@@ -26,6 +26,9 @@ ATTRIBUTE_LIST = re.compile(r"\{:|\{[ \t]*(?:[.#][A-Za-z_-]|[A-Za-z_][\w-]*[ \t]
 IMAGE = re.compile(r"!\[[^\]\n]*\]\s*[(\[]")
 INLINE_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 REFERENCE_TARGET = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S*?)>?(?:\s|$)", re.MULTILINE)
+# The keys whose values reach the site's name, page titles and menus (see plain_value_problem).
+PLAIN_KEYS = frozenset({"name", "organization", "title"})
+_NOT_PLAIN = re.compile(r"[<>\"]|&(?=[#A-Za-z])")  # `&` then a letter or # may start a character reference
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 # Browsers drop these anywhere in a URL, so `java\tscript:` is still a script link.
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
@@ -54,6 +57,19 @@ def markup_problems(text: str) -> Iterator[TextProblem]:
 
 def first_markup_problem(text: str) -> Optional[TextProblem]:
     return next(markup_problems(text), None)
+
+
+def plain_value_problem(key: object, text: str) -> Optional[TextProblem]:
+    """Names and titles (`name`, `organization`, `title`) become page titles, menu entries and
+    the site's name, which the site's theme writes into HTML as they are: so they may not hold
+    `<`, `>`, `"` or a character reference such as `&lt;` (which the theme decodes in places)."""
+    if key not in PLAIN_KEYS:
+        return None
+    found = _NOT_PLAIN.search(text)
+    if found is None:
+        return None
+    return TextProblem(found.group(0), f"`{found.group(0)}` is not allowed in a {key}",
+                       "names and titles are plain words: leave out < > and \", and put a space after & (\"Q & A\")")
 
 
 def link_targets(text: str) -> Iterator[tuple[str, str]]:
