@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -111,10 +112,16 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
 
 
 def html_text(value: str) -> str:
-    """A value the theme writes into HTML as it is: `<`, `>` and `"` escaped. `&` is left alone
-    (the theme escapes some values itself, which would show `&amp;`); the check refuses names
-    and titles holding `<`, `>`, `"` or a character reference, so this changes nothing there."""
-    return value.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    """A value mkdocs-material writes into pages as it is (site name, description, author, menu
+    titles), made harmless there. Escaping is not enough: the theme decodes character references
+    in places (`page.title | striptags` in `<title>`). So `<`, `>` and `"`, and `&` where it could
+    start a character reference, become look-alikes. The check refuses names and titles holding
+    them, so this changes nothing in a curriculum that passed it."""
+    return _CHARACTER_REFERENCE.sub("\uff06", value.translate(_LOOK_ALIKES))
+
+
+_LOOK_ALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d"})
+_CHARACTER_REFERENCE = re.compile(r"&(?=[#A-Za-z])")
 
 
 def escaped_nav(nav: Any) -> Any:
