@@ -18,6 +18,7 @@ from .check import CheckResult, check_curriculum
 from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
+from .postbuild import sanitize_site
 from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
 from .engines import Engine, Publishing, get_engine
 from .shipped import ThemeFiles
@@ -119,6 +120,7 @@ def build_track(engine: Engine, view: TrackView, paths: BuildPaths, site_dir: Pa
         published_zip.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(offline_zip, published_zip)
     engine.build(config_file, site_dir, view.track.id)
+    sanitize_site(site_dir)
 
 
 def build_offline_copy(engine: Engine, view: TrackView, project_dir: Path, theme: ThemeFiles,
@@ -132,6 +134,7 @@ def build_offline_copy(engine: Engine, view: TrackView, project_dir: Path, theme
     with tempfile.TemporaryDirectory(prefix="psychoed-offline-") as scratch:
         site_dir = Path(scratch) / folder
         engine.build(config_file, site_dir, view.track.id)
+        sanitize_site(site_dir)
         zip_folder(site_dir, offline_zip)
     return offline_zip
 

@@ -26,17 +26,19 @@ from markupsafe import Markup
 
 from .model import Module, Worksheet
 from .crisis import numbers_to_print
+from .print_safety import css_string, refusing_fetcher
 from .references import reference_plain
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
                      long_date, markdown_text, packet_file, packet_sessions, week_packets,
                      worksheet_file)
+from .sanitize import clean_text_html
 from .tailor import SessionView, TrackView, WeekView
 
 _Item = TypeVar("_Item", Module, Worksheet)
 HandoutKind = Literal["packet", "families", "facilitator", "handbook", "worksheet"]
 
 # Bump when a change to this module alters the PDFs without altering their HTML.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 MANIFEST = "manifest.json"
 
 
@@ -189,25 +191,20 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=_markdown_html, long_date=long_date, css_string=_css_string, squash=_squash,
+    env.filters.update(md=_markdown_html, long_date=long_date, css_string=css_string, squash=_squash,
                        reference=reference_plain)
     env.globals.update(code_title=_code_title, modules_for=_modules_for, numbers_to_print=numbers_to_print)
     return env
 
 
 def _markdown_html(text: str) -> Markup:
-    # markdown_text escapes anything that could open an HTML tag, so this HTML is only Markdown's.
-    return Markup(markdown.markdown(markdown_text(text), extensions=["sane_lists"]))
+    # markdown_text escapes anything that could open an HTML tag; the allowlist then keeps only
+    # safe elements and link targets of what Markdown made (reference links, entities, images).
+    return Markup(clean_text_html(markdown.markdown(markdown_text(text), extensions=["sane_lists"])))
 
 
 def _squash(text: str) -> str:
     return " ".join(str(text).split())
-
-
-def _css_string(text: str) -> str:
-    """Text as a CSS string literal (for `content:` in the page margins)."""
-    escaped = " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
 
 
 def _code_title(code: Optional[str], title: str) -> str:
@@ -238,15 +235,15 @@ def _weasyprint_version() -> str:
 def write_pdf(html: str, target: Path) -> None:
     """Render one document with WeasyPrint; the file appears whole or not at all.
 
-    The print HTML references no file or URL (CSS is inline, fonts are the system's), so
-    WeasyPrint has nothing to fetch.
+    The print HTML needs no file or URL (CSS is inline, fonts are the system's); the fetcher
+    refuses any that curriculum text might still name.
     """
     from weasyprint import HTML  # imported here: it is slow to import and only PDF work needs it
 
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        HTML(string=html).write_pdf(partial)
+        HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf(partial)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

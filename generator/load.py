@@ -19,11 +19,8 @@ from .model import PHONE_PATTERN, Module, Program, Reference, Track, Worksheet, 
 from .placeholders import unfilled_placeholders, without_shadowed
 from .rules import builtin_rules
 from .source import SourceFile, YamlProblem, read_yaml
+from .text_safety import markup_problems, plain_value_problem
 
-# Raw HTML and script links would reach readers' browsers unfiltered through Markdown.
-RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
-AUTOLINK = re.compile(r"<(https?://|mailto:)[^>\s]*>")
-SCRIPT_URL = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -284,17 +281,12 @@ def _reference_track_refs(c: Curriculum, src: SourceFile, references: list[Any],
 
 
 def unsafe_markup(source: SourceFile) -> Iterator[Diagnostic]:
-    """Raw HTML or script links in any text of the file."""
+    """Raw HTML, attribute lists, images and links that are not allowed, in any text of the file;
+    and characters that names and titles may not hold."""
     for path, text in strings(source.data):
-        without_autolinks = AUTOLINK.sub("", text)
-        tag = RAW_HTML.search(without_autolinks)
-        script = SCRIPT_URL.search(text)
-        if tag:
-            yield source.diagnostic_at_text(path, text, tag.group(0), f"raw HTML `{tag.group(0)[:40]}` is not allowed "
-                                            "in curriculum text", "write Markdown instead, e.g. **bold** or [a link](https://…)")
-        elif script:
-            yield source.diagnostic_at_text(path, text, script.group(1), "links may only point to web pages (https://…)",
-                                            "remove the script link")
+        plain = plain_value_problem(path[-1] if path else None, text)
+        for problem in ([plain] if plain else []) + list(markup_problems(text)):
+            yield source.diagnostic_at_text(path, text, problem.needle, problem.message, problem.hint)
 
 
 def strings(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from .crisis import crisis_actions
+from .csp import source_hash
 from .model import Module, Program, Track, Worksheet
 from .references import reference_text
 from .shipped import TEMPLATES
@@ -181,7 +182,8 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_text, line=one_line, long_date=long_date, html=_html_escape, reference=reference_text)
+    env.filters.update(md=markdown_text, line=one_line, long_date=long_date, html=_html_escape,
+                       reference=reference_text, csp_hash=source_hash)
     env.globals.update(module_page=module_page, worksheet_page=worksheet_page,
                        facilitator_week_page=facilitator_week_page, relative=_relative,
                        handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,

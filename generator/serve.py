@@ -17,6 +17,7 @@ from .check import check_curriculum
 from .diagnostics import errors
 from .engines import SiteBuildError, get_engine
 from .handouts import copy_handouts, refresh_handouts
+from .postbuild import sanitize_site
 from .render import HANDOUTS_DIR
 from .shipped import ThemeFiles
 
@@ -46,6 +47,7 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
                                      handouts, placeholders=True)
         try:
             site_engine.build(config, preview, track_id)
+            sanitize_site(preview)
         except SiteBuildError as exc:
             print(f"psychoed: {exc}", file=sys.stderr)
             return

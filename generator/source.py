@@ -114,11 +114,44 @@ def parse_yaml(text: str, shown_as: str) -> SourceFile:
     except yaml.YAMLError as exc:
         raise YamlProblem(Diagnostic(shown_as, 1, 1, f"YAML syntax error: {exc}")) from None
 
+    explicit_tag = _first_explicit_tag(text, shown_as)
+    if explicit_tag is not None:
+        raise YamlProblem(explicit_tag)
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
         raise YamlProblem(Diagnostic(shown_as, 1, 1, "file is empty", "add the fields this file needs"))
     builder = _DataBuilder(source)
     source.data = builder.build(root, ())
     return source
+
+
+def _first_explicit_tag(text: str, shown_as: str) -> Diagnostic | None:
+    """The first explicit tag (`!!binary`, `!!str`, `!!python/…`, `!anything`) or %TAG directive.
+
+    Curriculum values are plain text, numbers, dates, lists and mappings, all written without
+    tags. A tag changes what a value is (bytes, another type) and so lets it slip past the text
+    checks; it is refused where it is written. Called only on text that already parsed.
+    """
+    scanner = _Loader(text)
+    try:
+        while (token := scanner.get_token()) is not None:
+            if isinstance(token, yaml.TagToken):
+                written = _tag_as_written(token.value)
+                return _tag_problem(shown_as, token.start_mark, f"explicit YAML tag `{written}` is not allowed")
+            if isinstance(token, yaml.DirectiveToken) and token.name == "TAG":
+                return _tag_problem(shown_as, token.start_mark, "YAML %TAG directives are not allowed")
+    finally:
+        scanner.dispose()
+    return None
+
+
+def _tag_as_written(value: tuple[str, str]) -> str:
+    handle, suffix = value
+    return f"{handle or ''}{suffix}" if handle else f"!<{suffix}>"
+
+
+def _tag_problem(shown_as: str, mark: Any, message: str) -> Diagnostic:
+    return Diagnostic(shown_as, mark.line + 1, mark.column + 1, message,
+                      "remove the tag and write the value as plain text (quote it if it looks like a number)")
 
 
 class _DataBuilder:

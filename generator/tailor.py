@@ -1,26 +1,25 @@
 """Stage 2: a `Curriculum` and a track id → a `TrackView`, the curriculum as that cohort sees it.
 
 Each scheduled module gets its track variant merged in (mappings merge, lists and
-text replace) and every text rendered with `{{ track.vars.NAME }}`, `{{ track.title }}`,
-`{{ program.name }}` and the program's crisis values (`{{ crisis.line.how }}`,
-`{{ crisis.emergency.name }}` ...) filled in. References limited to other tracks are dropped. An undefined variable is an error at the line of the
-text that uses it.
+text replace) and every text has its values put in by `substitute`, which allows nothing but
+value names: `{{ track.vars.NAME }}`, `{{ track.title }}`, `{{ program.name }}` and the
+program's crisis values (`{{ crisis.line.how }}`, `{{ crisis.emergency.name }}` …). References
+limited to other tracks are dropped. An undefined variable is an error at the line of the text
+that uses it.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
-
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum
 from .model import CRISIS_ROLES, Module, Program, Track, Worksheet
 from .references import for_track
 from .source import SourceFile
+from .substitute import TextProblem, Undefined, known_names, substitute
+from .text_safety import first_markup_problem, plain_value_problem
 
 
 @dataclass(frozen=True)
@@ -60,10 +59,6 @@ class TrackView:
     def sessions(self) -> Iterator[SessionView]:
         for week in self.weeks:
             yield from week.sessions
-
-
-_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-_TEMPLATE_MARK = re.compile(r"\{[{%#]")
 
 
 def tailor(curriculum: Curriculum, track_id: str) -> TrackView:
@@ -160,7 +155,8 @@ def _comes_from(variant: Any, path: tuple[Any, ...]) -> bool:
 
 
 class _TextRenderer:
-    """Renders author text as Jinja templates, collecting located problems."""
+    """Puts values into author text (`substitute`), collecting located problems; then checks the
+    result again, since a value may bring markup that the text alone did not have."""
 
     def __init__(self, context: dict[str, Any]):
         self.context = context
@@ -179,31 +175,27 @@ class _TextRenderer:
         return walk(data, ())
 
     def render(self, text: str, source: SourceFile, path: tuple[Any, ...]) -> str:
-        if not _TEMPLATE_MARK.search(text):
-            return text
-        try:
-            return _ENV.from_string(text).render(self.context)
-        except jinja2.UndefinedError as exc:
-            name = _undefined_name(str(exc.message))
-            track = self.context["track"]
-            if "crisis" in text:
-                crisis = [f"crisis.{role}.{key}" for role, values in self.context["crisis"].items() for key in values]
-                hint = "give it a value in program.yml's `crisis:` entries, or use one of: " + ", ".join(crisis)
+        outcome = substitute(text, self.context)
+        if isinstance(outcome, Undefined):
+            self.problems.append(self._undefined(outcome, text, source, path))
+        elif isinstance(outcome, TextProblem):
+            self.problems.append(source.diagnostic_at_text(path, text, outcome.needle, outcome.message, outcome.hint))
+        elif outcome != text:
+            problem = plain_value_problem(path[-1] if path else None, outcome) or first_markup_problem(outcome)
+            if problem is not None:
+                self.problems.append(source.diagnostic_at_text(
+                    path, text, "{{", f"with its values put in, this text has a problem: {problem.message}",
+                    "a value used here holds markup; change the value or the text"))
             else:
-                known = ", ".join(f"track.vars.{v}" for v in track["vars"]) or "none defined"
-                hint = f"define it under `vars:` in the track file, or use one of: {known}"
-            self.problems.append(source.diagnostic_at_text(
-                path, text, name or "{{", f"undefined variable `{name}` for track `{track['id']}`", hint))
-        except jinja2.TemplateSyntaxError as exc:
-            self.problems.append(source.diagnostic_at_text(
-                path, text, "{", f"template syntax error in text: {exc.message}",
-                "write variables as {{ track.vars.NAME }}"))
-        except jinja2.TemplateError as exc:
-            self.problems.append(source.diagnostic(path, f"template error in text: {exc}"))
+                return outcome
         return text
 
-
-def _undefined_name(message: str) -> str:
-    """The missing name from Jinja's message, e.g. "'dict object' has no attribute 'x'" → x."""
-    match = re.search(r"attribute '([^']+)'|'([^']+)' is undefined", message)
-    return (match.group(1) or match.group(2)) if match else ""
+    def _undefined(self, undefined: Undefined, text: str, source: SourceFile, path: tuple[Any, ...]) -> Diagnostic:
+        track = self.context["track"]
+        if undefined.name.startswith("track.vars."):
+            known = ", ".join(f"track.vars.{v}" for v in track["vars"]) or "none defined"
+            hint = f"define it under `vars:` in the track file, or use one of: {known}"
+        else:
+            hint = "use one of: " + ", ".join(known_names(self.context))
+        return source.diagnostic_at_text(path, text, undefined.missing,
+                                         f"undefined variable `{undefined.missing}` for track `{track['id']}`", hint)

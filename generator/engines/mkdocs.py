@@ -9,14 +9,17 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import shutil
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 import yaml
 
+from ..csp import content_security_policy, material_templates, theme_script_hashes
 from ..render import RenderedSite
 from ..shipped import ThemeFiles
 from ..tailor import TrackView
@@ -25,6 +28,7 @@ from .base import Engine, Publishing, SiteBuildError, track_site_url
 # mkdocs-material's offline plugin loads its Web Worker shim from a CDN unless a polyfill whose
 # address names "iframe-worker" is configured; this one ships in the theme instead.
 WORKER_SHIM = "assets/javascripts/psychoed-iframe-worker.js"
+
 
 def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, site_dir: Path,
                    theme: ThemeFiles, publishing: Publishing = Publishing()) -> dict[str, Any]:
@@ -37,15 +41,16 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
     site_url = None if publishing.portable else track_site_url(publishing.site_url, track.id)
     config: dict[str, Any] = {
         "INHERIT": relative(theme.base_config),
-        "site_name": f"{program.name}: {track.title}",
-        "site_description": track.summary,
-        "site_author": program.organization,
+        # mkdocs-material writes these into pages unescaped, in text and in attributes.
+        "site_name": html_text(f"{program.name}: {track.title}"),
+        "site_description": html_text(" ".join(track.summary.split())),
+        "site_author": html_text(program.organization),
         # Material prints the copyright as HTML.
         "copyright": html.escape(f"{program.name} · {program.organization}"),
         "docs_dir": "docs",
         "site_dir": relative(site_dir),
         "theme": {"custom_dir": relative(theme.theme_dir), "language": program.language},
-        "nav": rendered.nav,
+        "nav": escaped_nav(rendered.nav),
         "extra": {
             "psychoed": {
                 "track": track.id,
@@ -55,6 +60,7 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
                            for r in program.crisis],
                 # The 404 page's links are absolute; without a site_url, OUT/ is the root of its host.
                 "site_path": urlsplit(site_url).path if site_url else f"/{track.id}/",
+                "csp": page_policy(theme),
             }
         },
     }
@@ -64,6 +70,39 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
         config["plugins"] = [*_base_plugins(theme.base_config), "offline"]
         config["extra"]["polyfills"] = [WORKER_SHIM]
     return config
+
+
+def html_text(value: str) -> str:
+    """A value mkdocs-material writes into pages as it is (site name, description, author, menu
+    titles), made harmless there. Escaping is not enough: the theme decodes character references
+    in places (`page.title | striptags` in `<title>`). So `<`, `>` and `"`, and `&` where it could
+    start a character reference, become look-alikes. The check refuses names and titles holding
+    them, so this changes nothing in a curriculum that passed it."""
+    return _CHARACTER_REFERENCE.sub("\uff06", value.translate(_LOOK_ALIKES))
+
+
+_LOOK_ALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d"})
+_CHARACTER_REFERENCE = re.compile(r"&(?=[#A-Za-z])")
+
+
+def escaped_nav(nav: Any) -> Any:
+    """The navigation with every title passed through `html_text`."""
+    if isinstance(nav, list):
+        return [escaped_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {html_text(title): escaped_nav(target) for title, target in nav.items()}
+    return nav
+
+
+@cache
+def _policy_for(theme_dir: Path) -> str:
+    return content_security_policy(theme_script_hashes([theme_dir, material_templates()]))
+
+
+def page_policy(theme: ThemeFiles) -> str:
+    """The Content-Security-Policy the theme puts in every page (see csp.py)."""
+    return _policy_for(theme.theme_dir.resolve())
+
 
 def _base_plugins(base_config: Path) -> list[Any]:
     """The plugins of the base config: INHERIT replaces a list whole, so a child that adds one
