@@ -9,14 +9,15 @@ text that uses it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterator, TypeVar, cast
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ValidationError
 
 from .diagnostics import CurriculumError, Diagnostic
-from .load import Curriculum
+from .load import Curriculum, validation_diagnostics
 from .model import Module, Program, Track, Worksheet
 from .source import SourceFile
 
@@ -60,6 +61,7 @@ class TrackView:
             yield from week.sessions
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
 _ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 _TEMPLATE_MARK = re.compile(r"\{[{%#]")
 
@@ -81,7 +83,7 @@ def tailor(curriculum: Curriculum, track_id: str) -> TrackView:
             original = curriculum.worksheets[worksheet_id]
             source = curriculum.source("worksheet", worksheet_id)
             data = renderer.render_tree(original.model_dump(), source, lambda path: path)
-            worksheets[worksheet_id] = Worksheet.model_validate(data)
+            worksheets[worksheet_id] = renderer.validate(Worksheet, data, source, lambda path: path) or original
         return worksheets[worksheet_id]
 
     weeks = []
@@ -108,7 +110,8 @@ def tailor_module(curriculum: Curriculum, module_id: str, track_id: str, rendere
     module = curriculum.modules[module_id]
     source = curriculum.source("module", module_id)
     merged = merge_variant(module.model_dump(exclude={"variants"}), _variant_data(module, track_id))
-    return Module.model_validate(renderer.render_tree(merged, source, text_origin(module, track_id)))
+    origin = text_origin(module, track_id)
+    return renderer.validate(Module, renderer.render_tree(merged, source, origin), source, origin) or module
 
 
 def text_origin(module: Module, track_id: str) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
@@ -163,6 +166,20 @@ class _TextRenderer:
 
         return walk(data, ())
 
+    def validate(self, model: type[_Model], data: Any, source: SourceFile, origin: Any) -> _Model | None:
+        """`data` as `model`, or None after recording where its text broke the schema once the
+        variables were filled in (a required text left empty by an empty track var)."""
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            track_id = self.context["track"]["id"]
+            at_origin = cast(SourceFile, _AtOrigin(source, origin))
+            for problem in validation_diagnostics(at_origin, model, exc):
+                self.problems.append(replace(
+                    problem, message=f"{problem.message} for track `{track_id}` once its variables are filled in",
+                    hint="give the track's variable a value, or change the text"))
+            return None
+
     def render(self, text: str, source: SourceFile, path: tuple[Any, ...]) -> str:
         if not _TEMPLATE_MARK.search(text):
             return text
@@ -182,6 +199,16 @@ class _TextRenderer:
         except jinja2.TemplateError as exc:
             self.problems.append(source.diagnostic(path, f"template error in text: {exc}"))
         return text
+
+
+class _AtOrigin:
+    """A source file whose diagnostics land where a tailored text was written (its variant or base)."""
+
+    def __init__(self, source: SourceFile, origin: Callable[[tuple[Any, ...]], tuple[Any, ...]]):
+        self.source, self.origin = source, origin
+
+    def diagnostic(self, data_path: tuple[Any, ...], message: str, hint: str = "", **options: Any) -> Diagnostic:
+        return self.source.diagnostic(self.origin(data_path), message, hint, **options)
 
 
 def _undefined_name(message: str) -> str:
