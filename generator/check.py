@@ -16,6 +16,7 @@ from .diagnostics import CurriculumError, Diagnostic, errors
 from .languages import language_problems
 from .lint import LintResult, lint
 from .load import Curriculum, load_curriculum
+from .regex_safety import unsafe_pattern_problems
 from .tailor import TrackView, tailor
 
 
@@ -48,6 +49,9 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
             views[track_id] = tailor(curriculum, track_id)
         except CurriculumError as exc:
             diagnostics.update(exc.diagnostics)
+    unsafe = unsafe_pattern_problems(curriculum)
+    if unsafe:  # the content rules would run these patterns on every text: report them alone
+        return CheckResult(curriculum, views, sorted(diagnostics.union(unsafe)))
     linted = lint(curriculum, views, as_of or datetime.date.today())
     diagnostics.update(linted.findings)
     return CheckResult(curriculum, views, sorted(diagnostics), linted)
