@@ -62,12 +62,11 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
         views = [checked.views[track_id] for track_id in chosen]
         theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
         mark(paths.build, BUILD_MARKER)
-        handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print)
-                    for view in views}
-        rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
-
-        staging = staging_folder(paths.out)
+        staging = staging_folder(paths.out)  # first, so an output folder we cannot write fails fast
         try:
+            handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print)
+                        for view in views}
+            rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
             publishing = Publishing(site_url=site_url)
             for view in views:
                 build_track(view, paths, staging / view.track.id, theme, handouts[view.track.id], publishing,

@@ -30,6 +30,7 @@ EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other tools in a pi
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
+    unchanged = "; the previous site is unchanged" if args.command == "build" else ""
     try:
         return args.run(args)
     except UsageError as exc:
@@ -55,7 +56,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         problem = environment_problem(exc)
         if problem is None:
             return _internal_error(exc)
-        print(f"psychoed: error: {problem}; the previous site is unchanged", file=sys.stderr)
+        print(f"psychoed: error: {problem}{unchanged}", file=sys.stderr)
         return EXIT_CONTENT
     except Exception as exc:  # a bug in Psychoed, not in the curriculum
         return _internal_error(exc)

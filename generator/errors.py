@@ -36,5 +36,5 @@ def environment_problem(exc: OSError) -> str | None:
     reason = _ENVIRONMENT_ERRNOS.get(exc.errno or 0)
     if reason is None:
         return None
-    where = exc.filename if exc.filename is not None else "a file"
-    return f"cannot write {where}: {reason}"
+    where = f" {exc.filename}" if exc.filename is not None else ""
+    return f"cannot write{where}: {reason}"
