@@ -35,7 +35,7 @@ def guard_folders(curriculum: Path, out: Path | None, build: Path) -> None:
         named.insert(0, ("--out", out, OUTPUT_MARKER))
     for option, folder, marker in named:
         resolved = folder.resolve()
-        for place, what in sorted(protected.items(), key=lambda item: resolved != item[0]):
+        for place, what in sorted(protected.items(), key=lambda item: (resolved != item[0], len(item[0].parts))):
             if resolved == place or resolved in place.parents:
                 relation = "is" if resolved == place else "contains"
                 raise UsageError(f"{option} {folder} {relation} {what}; a build replaces what is in its output, "
