@@ -170,8 +170,11 @@ class _DataBuilder:
         except yaml.YAMLError as exc:
             raise YamlProblem(self._at(node, f"cannot read this value: {getattr(exc, 'problem', exc)}")) from None
         except (ValueError, OverflowError) as exc:  # a date that does not exist, such as 2026-02-30
-            raise YamlProblem(self._at(node, f"`{node.value}` is not a real date: {exc}",
-                                       "write an existing date as YYYY-MM-DD, e.g. 2026-11-01")) from None
+            if node.tag.endswith(":timestamp"):
+                raise YamlProblem(self._at(node, f"`{node.value}` is not a real date: {exc}",
+                                           "write an existing date as YYYY-MM-DD, e.g. 2026-11-01")) from None
+            raise YamlProblem(self._at(node, f"cannot read the value `{str(node.value)[:40]}`: {exc}",
+                                       "put text in quotes")) from None
         if isinstance(value, str):
             self._count_text(node, value)
         return value
