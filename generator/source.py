@@ -153,6 +153,7 @@ class _DataBuilder:
         self.source = source
         self.count = 0
         self.chars = 0  # text read so far, each alias counted every time it is used
+        self.open: set[int] = set()  # the lists and mappings being built: an alias to one is a loop
         self.scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: DataPath) -> Any:
@@ -161,17 +162,16 @@ class _DataBuilder:
             raise YamlProblem(self._at(node, f"file expands to more than {MAX_NODES:,} values",
                                        "aliases (*name) that repeat other aliases are not allowed to multiply like this"))
         self.source.values[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return self._collection(node, path)
         try:
             value = self.scalars.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise YamlProblem(self._at(node, f"cannot read this value: {getattr(exc, 'problem', exc)}")) from None
-        except (ValueError, OverflowError) as exc:  # a date that does not exist, such as 2026-02-30
+        except (ValueError, OverflowError, AttributeError, TypeError, KeyError) as exc:  # 2026-02-30, `!!int abc`
             if node.tag.endswith(":timestamp"):
-                raise YamlProblem(self._at(node, f"`{node.value}` is not a real date: {exc}",
+                reason = f": {exc}" if isinstance(exc, ValueError) else ""
+                raise YamlProblem(self._at(node, f"`{node.value}` is not a real date{reason}",
                                            "write an existing date as YYYY-MM-DD, e.g. 2026-11-01")) from None
             raise YamlProblem(self._at(node, f"cannot read the value `{str(node.value)[:40]}`: {exc}",
                                        "put text in quotes")) from None
@@ -187,6 +187,18 @@ class _DataBuilder:
         if self.chars > MAX_FILE_CHARS:
             raise YamlProblem(self._at(node, f"file expands to more than {MAX_FILE_CHARS:,} characters of text",
                                        "aliases (*name) may not repeat long texts this many times"))
+
+    def _collection(self, node: yaml.Node, path: DataPath) -> Any:
+        if id(node) in self.open:
+            raise YamlProblem(self._at(node, "an alias (*name) is used inside the list or mapping it names",
+                                       "a value cannot contain itself; copy the items instead"))
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
