@@ -177,7 +177,7 @@ class Fuzzer:
         folder = self.work / "curriculum"
         shutil.rmtree(folder, ignore_errors=True)
         self._slice(folder, self.companion, (self.curriculum / self.companion).read_text(encoding="utf-8"))
-        return self._check(folder, self.companion)
+        return self._check(folder, self.companion, slow_after=None)
 
     def case(self, seed: int) -> Outcome:
         rng = random.Random(seed)
@@ -220,7 +220,7 @@ class Fuzzer:
             return next((t for t in listed if t in tracks), tracks[0])
         return tracks[0]
 
-    def _check(self, folder: Path, chosen: str) -> Outcome:
+    def _check(self, folder: Path, chosen: str, slow_after: float | None = SLOW_SECONDS) -> Outcome:
         out, err = io.StringIO(), io.StringIO()
         started = time.perf_counter()
         previous = signal.signal(signal.SIGALRM, _hung)
@@ -239,7 +239,7 @@ class Fuzzer:
         text = err.getvalue() + out.getvalue()
         if code == 3 or "internal error" in text:
             return Outcome("internal", seconds, chosen, text.strip().splitlines()[-1] if text.strip() else "")
-        if seconds > SLOW_SECONDS:
+        if slow_after is not None and seconds > slow_after:
             return Outcome("slow", seconds, chosen, f"{seconds:.1f} s")
         return Outcome({0: "clean", 1: "diagnostics", 2: "usage"}.get(code, "internal"), seconds, chosen)
 
