@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 
 from .check import CheckResult, check_curriculum
 from .diagnostics import CurriculumError, Diagnostic
+from .errors import UsageError
+from .lock import holding
+from .publish import BUILD_MARKER, OUTPUT_MARKER, carry_tracks, guard_folders, mark, recover, staging_folder, swap_in, unpublished
 from .load import Curriculum
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
 from .postbuild import sanitize_site
@@ -23,10 +26,6 @@ from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
 from .engines import Engine, Publishing, get_engine
 from .shipped import ThemeFiles
 from .tailor import TrackView
-
-
-class UsageError(Exception):
-    """The command was asked for something that does not exist (exit status 2)."""
 
 
 @dataclass(frozen=True)
@@ -54,32 +53,36 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     program's `engine:` setting (MkDocs + Material unless it names another).
     """
     site_path = site_url_path(site_url)
-    checked = passing_check(paths.curriculum)
-    curriculum = checked.curriculum
-    assert curriculum is not None
-    chosen = choose_tracks(curriculum, track_ids)
-    views = [checked.views[track_id] for track_id in chosen]
-    site_engine = get_engine(engine or curriculum.program.engine)
-    theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
-    handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print)
-                for view in views}
-    rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
-
-    paths.out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{paths.out.name}-", dir=paths.out.parent))
-    try:
-        publishing = Publishing(site_url=site_url)
-        for view in views:
-            build_track(site_engine, view, paths, staging / view.track.id, theme, handouts[view.track.id],
-                        publishing, portable=portable)
-        tracks = list(curriculum.tracks.values())
-        (staging / "index.html").write_text(render_hub(curriculum.program, tracks), encoding="utf-8")
-        (staging / "404.html").write_text(render_hub(curriculum.program, tracks, not_found_root=site_path),
-                                          encoding="utf-8")
-        keep_other_tracks(paths.out, staging, built=chosen)
-        publish(staging, paths.out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    guard_folders(paths.curriculum, paths.out, paths.build)
+    with holding([paths.build, paths.out], "psychoed build"):
+        recover(paths.out)
+        checked = passing_check(paths.curriculum)
+        curriculum = checked.curriculum
+        assert curriculum is not None
+        chosen = choose_tracks(curriculum, track_ids)
+        # A partial build also builds the tracks the published site lacks: the hub links every track.
+        chosen += [t for t in unpublished(paths.out, curriculum.tracks) if t not in chosen]
+        views = [checked.views[track_id] for track_id in chosen]
+        site_engine = get_engine(engine or curriculum.program.engine)
+        theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
+        mark(paths.build, BUILD_MARKER)
+        staging = staging_folder(paths.out)  # first, so an output folder we cannot write fails fast
+        try:
+            handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print)
+                        for view in views}
+            rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
+            publishing = Publishing(site_url=site_url)
+            for view in views:
+                build_track(site_engine, view, paths, staging / view.track.id, theme, handouts[view.track.id],
+                            publishing, portable=portable)
+            tracks = list(curriculum.tracks.values())
+            (staging / "index.html").write_text(render_hub(curriculum.program, tracks), encoding="utf-8")
+            (staging / "404.html").write_text(render_hub(curriculum.program, tracks, not_found_root=site_path),
+                                              encoding="utf-8")
+            carry_tracks(paths.out, staging, [t for t in curriculum.tracks if t not in chosen])
+            swap_in(staging, paths.out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(chosen, checked.warnings, rendered)
 
 
@@ -180,36 +183,22 @@ def build_handouts(paths: BuildPaths, track_ids: Sequence[str] = (), *, weeks: S
                    large_print: bool = False) -> RenderReport:
     """Only the PDFs (`psychoed handouts`): check, render what changed into the cache under
     `paths.build`, then put each PDF in OUT/<track>/handouts/, one file replaced at a time."""
-    checked = passing_check(paths.curriculum)
-    assert checked.curriculum is not None
-    views = [checked.views[track_id] for track_id in choose_tracks(checked.curriculum, track_ids)]
-    for view in views:
-        missing = [n for n in weeks if not 1 <= n <= len(view.weeks)]
-        if missing:
-            raise UsageError(f"track `{view.track.id}` has weeks 1 to {len(view.weeks)}, not week "
-                             f"{', '.join(map(str, missing))}")
-    batches = {view.track.id: handout_batch(view, paths.build / view.track.id, large_print=large_print,
-                                            weeks=weeks or None) for view in views}
-    report = refresh_handouts(list(batches.values()))
-    for track_id, batch in batches.items():
-        copy_handouts(batch.documents, batch.folder, paths.out / track_id / HANDOUTS_DIR)
+    guard_folders(paths.curriculum, paths.out, paths.build)
+    with holding([paths.build, paths.out], "psychoed handouts"):
+        recover(paths.out)
+        checked = passing_check(paths.curriculum)
+        assert checked.curriculum is not None
+        views = [checked.views[track_id] for track_id in choose_tracks(checked.curriculum, track_ids)]
+        for view in views:
+            missing = [n for n in weeks if not 1 <= n <= len(view.weeks)]
+            if missing:
+                raise UsageError(f"track `{view.track.id}` has weeks 1 to {len(view.weeks)}, not week "
+                                 f"{', '.join(map(str, missing))}")
+        mark(paths.build, BUILD_MARKER)
+        batches = {view.track.id: handout_batch(view, paths.build / view.track.id, large_print=large_print,
+                                                weeks=weeks or None) for view in views}
+        report = refresh_handouts(list(batches.values()))
+        mark(paths.out, OUTPUT_MARKER)
+        for track_id, batch in batches.items():
+            copy_handouts(batch.documents, batch.folder, paths.out / track_id / HANDOUTS_DIR)
     return report
-
-
-def keep_other_tracks(old_out: Path, staging: Path, built: Sequence[str]) -> None:
-    """On a partial build, carry the tracks not rebuilt over from the published site."""
-    if not old_out.is_dir():
-        return
-    for entry in old_out.iterdir():
-        if entry.is_dir() and entry.name not in built and not (staging / entry.name).exists():
-            shutil.copytree(entry, staging / entry.name)
-
-
-def publish(staging: Path, out: Path) -> None:
-    """Swap the finished site into place with renames, so readers never see half a site."""
-    retired = out.with_name(f".{out.name}-retired")
-    shutil.rmtree(retired, ignore_errors=True)
-    if out.exists():
-        out.rename(retired)
-    staging.rename(out)
-    shutil.rmtree(retired, ignore_errors=True)

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Optional
 
 from .diagnostics import CurriculumError, Diagnostic, errors
+from .languages import language_problems
 from .lint import LintResult, lint
 from .load import Curriculum, load_curriculum
+from .regex_safety import unsafe_pattern_problems
 from .tailor import TrackView, tailor
 
 
@@ -41,12 +43,15 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
     except CurriculumError as exc:
         return CheckResult(None, {}, exc.diagnostics)
     views: dict[str, TrackView] = {}
-    diagnostics: set[Diagnostic] = set()
+    diagnostics: set[Diagnostic] = set(language_problems(curriculum))
     for track_id in curriculum.tracks:
         try:
             views[track_id] = tailor(curriculum, track_id)
         except CurriculumError as exc:
             diagnostics.update(exc.diagnostics)
+    unsafe = unsafe_pattern_problems(curriculum)
+    if unsafe:  # the content rules would run these patterns on every text: report them alone
+        return CheckResult(curriculum, views, sorted(diagnostics.union(unsafe)))
     linted = lint(curriculum, views, as_of or datetime.date.today())
     diagnostics.update(linted.findings)
     return CheckResult(curriculum, views, sorted(diagnostics), linted)

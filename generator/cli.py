@@ -15,19 +15,23 @@ import traceback
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from .build import BuildPaths, UsageError, build, build_handouts
+from .build import BuildPaths, build, build_handouts
 from .check import check_curriculum
 from .diagnostics import CurriculumError, Diagnostic, errors
+from .errors import RunError, UsageError, environment_problem
 from .rules import builtin_rules
+from .publish import guard_folders
 from .schema import json_schemas, write_schemas
 from .engines import ENGINES, EngineUnavailable, SiteBuildError
 from .new_project import SOURCES, new_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other tools in a pipeline
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
+    unchanged = "; the previous site is unchanged" if args.command == "build" else ""
     try:
         return args.run(args)
     except (UsageError, EngineUnavailable) as exc:
@@ -41,14 +45,39 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"psychoed: error: track `{exc.track_id}`: {message}", file=sys.stderr)
         print("psychoed: the site was not published; the previous site is unchanged", file=sys.stderr)
         return EXIT_CONTENT
+    except RunError as exc:
+        print(f"psychoed: error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`psychoed schema | head`): nothing left to say
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        problem = environment_problem(exc)
+        if problem is None:
+            return _internal_error(exc)
+        print(f"psychoed: error: {problem}{unchanged}", file=sys.stderr)
+        return EXIT_CONTENT
     except Exception as exc:  # a bug in Psychoed, not in the curriculum
-        if os.environ.get("PSYCHOED_DEBUG"):
-            traceback.print_exc()
-        print(f"psychoed: internal error: {exc!r} (set PSYCHOED_DEBUG=1 for details; please report it)",
-              file=sys.stderr)
-        return 3
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("PSYCHOED_DEBUG"):
+        traceback.print_exception(exc)
+    print(f"psychoed: internal error: {exc!r} (set PSYCHOED_DEBUG=1 for details; please report it)",
+          file=sys.stderr)
+    return 3
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a real file (tests capture it): nothing will be flushed to a pipe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -201,6 +230,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     _require_folder(args.curriculum)
+    guard_folders(args.curriculum, None, args.build_dir)
     serve(args.curriculum, args.track, args.build_dir, port=args.port, engine=args.engine)
     return EXIT_OK
 
@@ -211,6 +241,7 @@ def _schema(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
     else:
         print(json.dumps(json_schemas(), indent=2))
+        sys.stdout.flush()  # a closed pipe fails here, where main() answers it, not at exit
     return EXIT_OK
 
 

@@ -10,7 +10,6 @@ again, and the ones that have are rendered in parallel, one process per core.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,6 +25,8 @@ from markupsafe import Markup
 
 from .model import Module, Worksheet
 from .crisis import numbers_to_print
+from .pdf_cache import PdfCache, checked_source
+from .pdf_worker import die_with_parent, render_in_time, time_limit
 from .print_safety import css_string, refusing_fetcher
 from .references import reference_plain
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
@@ -39,7 +40,6 @@ HandoutKind = Literal["packet", "families", "facilitator", "handbook", "workshee
 
 # Bump when a change to this module alters the PDFs without altering their HTML.
 FORMAT_VERSION = "2"
-MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -278,28 +278,27 @@ def handout_batch(view: TrackView, project_dir: Path, *, large_print: bool = Fal
 
 def refresh_handouts(batches: Sequence[HandoutBatch], workers: Optional[int] = None) -> RenderReport:
     """Bring every batch's cache folder up to date; render what changed, in parallel."""
-    manifests = {batch.folder: _read_manifest(batch.folder) for batch in batches}
+    caches = {batch.folder: PdfCache(batch.folder) for batch in batches}
     pending: list[tuple[HandoutBatch, HandoutDocument]] = []
     reused: list[Path] = []
     for batch in batches:
-        manifest = manifests[batch.folder]
+        cache = caches[batch.folder]
         for document in batch.documents:
-            target = batch.folder / document.name
-            if manifest.get(document.name) == document.digest and target.is_file():
-                reused.append(target)
+            if cache.reusable(document.name, document.digest):
+                reused.append(batch.folder / document.name)
             else:
                 pending.append((batch, document))
     pending.sort(key=lambda job: len(job[1].html), reverse=True)  # longest first, for even load
     rendered: list[Path] = []
     try:
         for batch, document in _render_all(pending, workers):
-            manifests[batch.folder][document.name] = document.digest
+            caches[batch.folder].record(document.name, document.digest)
             rendered.append(batch.folder / document.name)
     finally:
         for batch in batches:
             if batch.complete:
-                _prune(batch, manifests[batch.folder])
-            _write_manifest(batch.folder, manifests[batch.folder])
+                _prune(batch, caches[batch.folder])
+            caches[batch.folder].save()
     return RenderReport(tuple(rendered), tuple(reused))
 
 
@@ -307,14 +306,15 @@ def _render_all(jobs: list[tuple[HandoutBatch, HandoutDocument]],
                 workers: Optional[int]) -> Iterator[tuple[HandoutBatch, HandoutDocument]]:
     """Render each job's PDF, yielding jobs as they finish."""
     workers = min(workers or os.cpu_count() or 1, len(jobs))
+    seconds = time_limit()
     if workers <= 1:
         for batch, document in jobs:
-            write_pdf(document.html, batch.folder / document.name)
+            render_in_time(write_pdf, document.html, batch.folder / document.name, seconds)
             yield batch, document
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(write_pdf, document.html, batch.folder / document.name): (batch, document)
-                   for batch, document in jobs}
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
+        futures = {pool.submit(render_in_time, write_pdf, document.html, batch.folder / document.name, seconds):
+                   (batch, document) for batch, document in jobs}
         try:
             for future in as_completed(futures):
                 future.result()
@@ -323,27 +323,10 @@ def _render_all(jobs: list[tuple[HandoutBatch, HandoutDocument]],
             pool.shutdown(cancel_futures=True)  # after a failure, do not wait for the rest
 
 
-def _read_manifest(folder: Path) -> dict[str, str]:
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def _write_manifest(folder: Path, manifest: dict[str, str]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{MANIFEST}.partial"
-    partial.write_text(json.dumps(dict(sorted(manifest.items())), indent=1) + "\n", encoding="utf-8")
-    os.replace(partial, folder / MANIFEST)
-
-
-def _prune(batch: HandoutBatch, manifest: dict[str, str]) -> None:
+def _prune(batch: HandoutBatch, cache: PdfCache) -> None:
     """Remove PDFs this batch made before but no longer makes (a week or worksheet taken out)."""
     wanted = {d.name for d in batch.documents}
-    for name in [n for n in manifest if n not in wanted and _is_large_print(n) == batch.large_print]:
-        (batch.folder / name).unlink(missing_ok=True)
-        del manifest[name]
+    cache.remove(n for n in cache.names() if n not in wanted and _is_large_print(n) == batch.large_print)
 
 
 def _is_large_print(name: str) -> bool:
@@ -366,7 +349,7 @@ def copy_handouts(documents: Sequence[HandoutDocument], cache: Path, target: Pat
             partial.touch()
         else:
             try:
-                os.link(source, partial)  # a hard link costs nothing; the cache replaces files, never edits them
+                os.link(checked_source(source), partial)  # a hard link costs nothing; the cache replaces files, never edits them
             except OSError:
                 shutil.copyfile(source, partial)
         os.replace(partial, destination)

@@ -15,6 +15,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import CurriculumError, Diagnostic
+from .limits import text_limit_problems
 from .model import PHONE_PATTERN, Module, Program, Reference, Track, Worksheet, known_fields
 from .placeholders import unfilled_placeholders, without_shadowed
 from .rules import builtin_rules
@@ -68,6 +69,7 @@ def load_curriculum(root: Path) -> Curriculum:
         problems.extend(unsafe_markup(source))
         unfilled = list(unfilled_placeholders(source, strings(source.data)))
         problems.extend(unfilled)
+        problems.extend(text_limit_problems(source, strings(source.data)))
         data = {**extra, **source.data}
         try:
             item = model.model_validate(data)
@@ -149,6 +151,8 @@ def validation_diagnostics(source: SourceFile, model: type[BaseModel], exc: Vali
 def _describe(error: Any) -> tuple[str, str]:
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if value is None and kind.endswith("_type"):
+        return "is empty", "give it a value or remove the line"
+    if kind == "string_too_short" and value == "":
         return "is empty", "give it a value or remove the line"
     if kind == "string_type":
         return "should be text", "put the value in quotes" if isinstance(value, (int, float, bool)) else ""

@@ -14,8 +14,11 @@ from pathlib import Path
 
 from .build import choose_tracks, track_handouts, write_track_project
 from .check import check_curriculum
-from .diagnostics import errors
+from .diagnostics import CurriculumError, errors
 from .engines import SiteBuildError, get_engine
+from .errors import RunError, environment_problem
+from .lock import holding
+from .publish import BUILD_MARKER, mark
 from .handouts import copy_handouts, refresh_handouts
 from .postbuild import sanitize_site
 from .render import HANDOUTS_DIR
@@ -32,6 +35,18 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
     chosen: dict[str, str] = {}
 
     def rebuild() -> None:
+        """One preview build, holding the build folder's lock; a failure keeps the last good preview
+        (an exception here would leave the server answering nothing)."""
+        try:
+            with holding([build_dir], "psychoed serve"):
+                mark(build_dir, BUILD_MARKER)
+                rebuild_preview()
+        except (CurriculumError, RunError) as exc:
+            print(f"psychoed: {exc}", file=sys.stderr)
+        except OSError as exc:
+            print(f"psychoed: error: {environment_problem(exc) or exc}", file=sys.stderr)
+
+    def rebuild_preview() -> None:
         result = check_curriculum(curriculum_dir)
         for diagnostic in result.diagnostics:
             print(diagnostic, file=sys.stderr)

@@ -15,6 +15,7 @@ from typing import Any, Union
 import yaml
 
 from .diagnostics import Diagnostic
+from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_FILE_CHARS, MAX_TEXT_CHARS
 
 try:  # the C loader is much faster; fall back to pure Python where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -84,6 +85,10 @@ class YamlProblem(Exception):
 
 def read_yaml(file: Path, shown_as: str) -> SourceFile:
     """Parse `file`; raise YamlProblem with a located diagnostic if it cannot be used."""
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise YamlProblem(Diagnostic(shown_as, 1, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                                     "split it into smaller files (one module or worksheet per file)"))
     raw = file.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -98,6 +103,7 @@ def read_yaml(file: Path, shown_as: str) -> SourceFile:
 def parse_yaml(text: str, shown_as: str) -> SourceFile:
     source = SourceFile(shown_as, lines=text.splitlines())
     try:
+        _refuse_deep_nesting(text, shown_as)
         loader = _Loader(text)
         try:
             root = loader.get_single_node()
@@ -152,12 +158,33 @@ def _tag_as_written(value: tuple[str, str]) -> str:
 def _tag_problem(shown_as: str, mark: Any, message: str) -> Diagnostic:
     return Diagnostic(shown_as, mark.line + 1, mark.column + 1, message,
                       "remove the tag and write the value as plain text (quote it if it looks like a number)")
+def _refuse_deep_nesting(text: str, shown_as: str) -> None:
+    """Walk the parser's events (no recursion) and stop at the first mapping or list nested
+    deeper than MAX_DEPTH, before the composer, which recurses per level and can crash."""
+    depth = 0
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlProblem(Diagnostic(shown_as, mark.line + 1, mark.column + 1,
+                                                 f"lists and mappings nested more than {MAX_DEPTH} deep",
+                                                 "flatten this part of the file"))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 class _DataBuilder:
     def __init__(self, source: SourceFile):
         self.source = source
         self.count = 0
+        self.chars = 0  # text read so far, each alias counted every time it is used
+        self.open: set[int] = set()  # the lists and mappings being built: an alias to one is a loop
         self.scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: DataPath) -> Any:
@@ -166,14 +193,43 @@ class _DataBuilder:
             raise YamlProblem(self._at(node, f"file expands to more than {MAX_NODES:,} values",
                                        "aliases (*name) that repeat other aliases are not allowed to multiply like this"))
         self.source.values[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return self._collection(node, path)
         try:
-            return self.scalars.construct_object(node, deep=True)
+            value = self.scalars.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise YamlProblem(self._at(node, f"cannot read this value: {getattr(exc, 'problem', exc)}")) from None
+        except (ValueError, OverflowError, AttributeError, TypeError, KeyError) as exc:  # 2026-02-30, `!!int abc`
+            if node.tag.endswith(":timestamp"):
+                reason = f": {exc}" if isinstance(exc, ValueError) else ""
+                raise YamlProblem(self._at(node, f"`{node.value}` is not a real date{reason}",
+                                           "write an existing date as YYYY-MM-DD, e.g. 2026-11-01")) from None
+            raise YamlProblem(self._at(node, f"cannot read the value `{str(node.value)[:40]}`: {exc}",
+                                       "put text in quotes")) from None
+        if isinstance(value, str):
+            self._count_text(node, value)
+        return value
+
+    def _count_text(self, node: yaml.Node, text: str) -> None:
+        if len(text) > MAX_TEXT_CHARS:
+            raise YamlProblem(self._at(node, f"text of {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}",
+                                       "split it into sections"))
+        self.chars += len(text)
+        if self.chars > MAX_FILE_CHARS:
+            raise YamlProblem(self._at(node, f"file expands to more than {MAX_FILE_CHARS:,} characters of text",
+                                       "aliases (*name) may not repeat long texts this many times"))
+
+    def _collection(self, node: yaml.Node, path: DataPath) -> Any:
+        if id(node) in self.open:
+            raise YamlProblem(self._at(node, "an alias (*name) is used inside the list or mapping it names",
+                                       "a value cannot contain itself; copy the items instead"))
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -10,11 +10,13 @@ that uses it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterator, TypeVar, cast
+
+from pydantic import BaseModel, ValidationError
 
 from .diagnostics import CurriculumError, Diagnostic
-from .load import Curriculum
+from .load import Curriculum, validation_diagnostics
 from .model import CRISIS_ROLES, Module, Program, Track, Worksheet
 from .references import for_track
 from .source import SourceFile
@@ -61,6 +63,9 @@ class TrackView:
             yield from week.sessions
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
 def tailor(curriculum: Curriculum, track_id: str) -> TrackView:
     """The track's view of the curriculum; raises CurriculumError for template problems."""
     track = curriculum.tracks[track_id]
@@ -79,7 +84,7 @@ def tailor(curriculum: Curriculum, track_id: str) -> TrackView:
             original = curriculum.worksheets[worksheet_id]
             source = curriculum.source("worksheet", worksheet_id)
             data = renderer.render_tree(original.model_dump(), source, lambda path: path)
-            worksheets[worksheet_id] = Worksheet.model_validate(data)
+            worksheets[worksheet_id] = renderer.validate(Worksheet, data, source, lambda path: path) or original
         return worksheets[worksheet_id]
 
     weeks = []
@@ -106,7 +111,10 @@ def tailor_module(curriculum: Curriculum, module_id: str, track_id: str, rendere
     module = curriculum.modules[module_id]
     source = curriculum.source("module", module_id)
     merged = merge_variant(module.model_dump(exclude={"variants"}), _variant_data(module, track_id))
-    tailored = Module.model_validate(renderer.render_tree(merged, source, text_origin(module, track_id)))
+    origin = text_origin(module, track_id)
+    tailored = renderer.validate(Module, renderer.render_tree(merged, source, origin), source, origin)
+    if tailored is None:
+        return module
     return tailored.model_copy(update={"references": for_track(tailored.references, track_id)})
 
 
@@ -174,6 +182,20 @@ class _TextRenderer:
 
         return walk(data, ())
 
+    def validate(self, model: type[_Model], data: Any, source: SourceFile, origin: Any) -> _Model | None:
+        """`data` as `model`, or None after recording where its text broke the schema once the
+        variables were filled in (a required text left empty by an empty track var)."""
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            track_id = self.context["track"]["id"]
+            at_origin = cast(SourceFile, _AtOrigin(source, origin))
+            for problem in validation_diagnostics(at_origin, model, exc):
+                self.problems.append(replace(
+                    problem, message=f"{problem.message} for track `{track_id}` once its variables are filled in",
+                    hint="give the track's variable a value, or change the text"))
+            return None
+
     def render(self, text: str, source: SourceFile, path: tuple[Any, ...]) -> str:
         outcome = substitute(text, self.context)
         if isinstance(outcome, Undefined):
@@ -199,3 +221,13 @@ class _TextRenderer:
             hint = "use one of: " + ", ".join(known_names(self.context))
         return source.diagnostic_at_text(path, text, undefined.missing,
                                          f"undefined variable `{undefined.missing}` for track `{track['id']}`", hint)
+
+
+class _AtOrigin:
+    """A source file whose diagnostics land where a tailored text was written (its variant or base)."""
+
+    def __init__(self, source: SourceFile, origin: Callable[[tuple[Any, ...]], tuple[Any, ...]]):
+        self.source, self.origin = source, origin
+
+    def diagnostic(self, data_path: tuple[Any, ...], message: str, hint: str = "", **options: Any) -> Diagnostic:
+        return self.source.diagnostic(self.origin(data_path), message, hint, **options)

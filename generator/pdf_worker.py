@@ -1,0 +1,65 @@
+"""Rendering PDFs in worker processes that cannot outlive the build, each within a time limit.
+
+WeasyPrint's line breaking is quadratic in the length of an unbroken word, and a pathological
+document can take minutes; every render gets a time limit. Worker processes are tied to the
+build: on Linux the kernel kills a worker when the process that started it dies (even by
+SIGKILL), and a worker whose parent is already gone exits at once.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Callable
+
+from .errors import RunError
+
+DEFAULT_SECONDS = 180.0
+_PR_SET_PDEATHSIG = 1
+
+
+class PdfTimeLimit(RunError):
+    """A PDF took longer than the limit to render."""
+
+
+def time_limit() -> float:
+    try:
+        return max(1.0, float(os.environ.get("PSYCHOED_PDF_TIMEOUT", DEFAULT_SECONDS)))
+    except ValueError:
+        return DEFAULT_SECONDS
+
+
+def die_with_parent() -> None:
+    """Process-pool initializer: ask the kernel to kill this worker when its parent dies."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl: the check below still catches a parent that is already gone
+    if os.getppid() == 1:  # the parent died before the request above took effect
+        os._exit(1)
+
+
+def render_in_time(render: Callable[[str, Path], None], html: str, target: Path, seconds: float) -> None:
+    """`render(html, target)`, stopped with PdfTimeLimit after `seconds` (only where a timer
+    signal can be delivered: the main thread of a process)."""
+    if threading.current_thread() is not threading.main_thread():
+        render(html, target)
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise PdfTimeLimit(f"rendering {target.name} took more than {seconds:.0f} s and was stopped; very long "
+                           "unbroken words or huge tables in its text can do this (PSYCHOED_PDF_TIMEOUT sets the limit)")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        render(html, target)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
