@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
-from .build import UsageError
+from .errors import UsageError
 from .placeholders import placeholder
 from .schema import write_schemas
 from .shipped import STARTER, bundled_curriculum
