@@ -64,7 +64,7 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     paths.out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{paths.out.name}-", dir=paths.out.parent))
     try:
-        publishing = Publishing(site_url=site_url)
+        publishing = Publishing(site_url=site_url, tracks=tuple((t.id, t.title) for t in curriculum.tracks.values()))
         for view in views:
             build_track(view, paths, staging / view.track.id, theme, handouts[view.track.id], publishing,
                         portable=portable)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from .diagnostics import CurriculumError, Diagnostic, errors
+from .links import link_problems
 from .lint import LintResult, lint
 from .load import Curriculum, load_curriculum
 from .tailor import TrackView, tailor
@@ -41,7 +42,7 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
     except CurriculumError as exc:
         return CheckResult(None, {}, exc.diagnostics)
     views: dict[str, TrackView] = {}
-    diagnostics: set[Diagnostic] = set()
+    diagnostics: set[Diagnostic] = set(link_problems(curriculum))
     for track_id in curriculum.tracks:
         try:
             views[track_id] = tailor(curriculum, track_id)

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from .dates import schedule_date_problems
 from .diagnostics import CurriculumError, Diagnostic
 from .model import Module, Program, Track, Worksheet, known_fields
 from .source import SourceFile, YamlProblem, read_yaml
@@ -230,6 +231,7 @@ def cross_reference_problems(c: Curriculum, unreadable: set[str] = frozenset()) 
 
     for track in c.tracks.values():
         src = c.source("track", track.id)
+        yield from schedule_date_problems(track, src)
         for w, week in enumerate(track.weeks):
             for s, session in enumerate(week.sessions):
                 at = ("weeks", w, "sessions", s)

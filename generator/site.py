@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from .render import RenderedSite
+from .render import FACILITATOR_DIR, RenderedSite
 from .tailor import TrackView
 
 
@@ -53,6 +53,9 @@ class Publishing:
 
     site_url: str | None = None  # the address of the whole published site (OUT/), when known
     portable: bool = False  # the offline copy: opened from file://, no server, search included
+    # Every track of the program as (id, title), for each page's links to the hub and the other
+    # tracks; empty for a copy of one track alone (the offline copy has no hub beside it).
+    tracks: tuple[tuple[str, str], ...] = ()
 
 
 # mkdocs-material's offline plugin loads its Web Worker shim from a CDN unless a polyfill whose
@@ -78,7 +81,8 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
     site_url = None if publishing.portable else track_site_url(publishing.site_url, track.id)
     config: dict[str, Any] = {
         "INHERIT": relative(theme.base_config),
-        "site_name": f"{program.name}: {track.title}",
+        # The track's name first: a phone's header shows only the start of it.
+        "site_name": f"{track.title} · {program.name}",
         "site_description": track.summary,
         "site_author": program.organization,
         # Material prints the copyright as HTML.
@@ -87,6 +91,7 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
         "site_dir": relative(site_dir),
         "theme": {"custom_dir": relative(theme.theme_dir), "language": program.language},
         "nav": rendered.nav,
+        "not_in_nav": f"/{FACILITATOR_DIR}/",  # linked from every page's footer instead
         "extra": {
             "psychoed": {
                 "track": track.id,
@@ -95,6 +100,8 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
                 "crisis": [{"name": r.name, "contact": r.contact, "url": r.url} for r in program.crisis],
                 # The 404 page's links are absolute; without a site_url, OUT/ is the root of its host.
                 "site_path": urlsplit(site_url).path if site_url else f"/{track.id}/",
+                "facilitator_dir": FACILITATOR_DIR,
+                "tracks": [{"id": track_id, "title": title} for track_id, title in publishing.tracks],
             }
         },
     }
