@@ -53,7 +53,7 @@ def _problems_in(source: SourceFile, module_ids: list[str]) -> Iterator[Diagnost
                                                     _closest(module_id, module_ids))
             elif not _FINE_TARGETS.match(target) and not _SCRIPT_TARGETS.match(target):
                 yield source.diagnostic_at_text(
-                    path, text, f"]({target}" if f"]({target}" in text else target,
+                    path, text, target,
                     f"link to `{target}`, which is not a module or a web address",
                     "link to another module by its id, as [Grounding](module:grounding), "
                     "or to a web page with its full address (https://…)")

@@ -38,16 +38,18 @@ def first_scheduled_in(view: TrackView, week: WeekView, *, for_families: bool = 
     return list(modules.values())
 
 
-def day_and_date(session: SessionView) -> str:
-    """'Wednesday, January 13, 2027', 'Wednesday' or '' as the track has dates, days or neither."""
+def day_and_date(session: SessionView, *, year: bool = False) -> str:
+    """'Wednesday, January 13' (with `year`, 'Wednesday, January 13, 2027'), 'Wednesday' or '' as the
+    track has dates, days or neither."""
     if session.date is not None:
-        return f"{DAY_NAMES[session.day or 'Mon']}, {long_day(session.date)}"
+        day = long_day(session.date) if year else f"{session.date:%B} {session.date.day}"
+        return f"{DAY_NAMES[session.day or 'Mon']}, {day}"
     return DAY_NAMES[session.day] if session.day else ""
 
 
 def session_place(session: SessionView) -> str:
     """'Week 1, session 2 (Wednesday, January 13, 2027)'."""
-    when = day_and_date(session)
+    when = day_and_date(session, year=True)
     return f"Week {session.week}, session {session.number}" + (f" ({when})" if when else "")
 
 
