@@ -71,7 +71,8 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
             handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print)
                         for view in views}
             rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
-            publishing = Publishing(site_url=site_url)
+            publishing = Publishing(site_url=site_url,
+                                    tracks=tuple((t.id, t.title) for t in curriculum.tracks.values()))
             for view in views:
                 build_track(site_engine, view, paths, staging / view.track.id, theme, handouts[view.track.id],
                             publishing, portable=portable)

@@ -14,6 +14,7 @@ from typing import Optional
 
 from .diagnostics import CurriculumError, Diagnostic, errors
 from .languages import language_problems
+from .links import link_problems
 from .lint import LintResult, lint
 from .load import Curriculum, load_curriculum
 from .regex_safety import unsafe_pattern_problems
@@ -43,7 +44,7 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
     except CurriculumError as exc:
         return CheckResult(None, {}, exc.diagnostics)
     views: dict[str, TrackView] = {}
-    diagnostics: set[Diagnostic] = set(language_problems(curriculum))
+    diagnostics: set[Diagnostic] = set(language_problems(curriculum)) | set(link_problems(curriculum))
     for track_id in curriculum.tracks:
         try:
             views[track_id] = tailor(curriculum, track_id)

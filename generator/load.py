@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from .dates import schedule_date_problems
 from .diagnostics import CurriculumError, Diagnostic
 from .limits import text_limit_problems
 from .model import PHONE_PATTERN, Module, Program, Reference, Track, Worksheet, known_fields
@@ -244,6 +245,7 @@ def cross_reference_problems(c: Curriculum, unreadable: set[str] = frozenset()) 
 
     for track in c.tracks.values():
         src = c.source("track", track.id)
+        yield from schedule_date_problems(track, src)
         for w, week in enumerate(track.weeks):
             for s, session in enumerate(week.sessions):
                 at = ("weeks", w, "sessions", s)

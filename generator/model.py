@@ -26,6 +26,7 @@ Text = Annotated[str, StringConstraints(min_length=1), Field(description="Plain 
 Markdown = Annotated[str, Field(description="Markdown; may use {{ track.vars.NAME }}. Raw HTML is not allowed.")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>]+$"), Field(description="A web address starting with https://.")]
 Audience = Literal["participants", "families", "all"]
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 class Strict(BaseModel):
@@ -183,6 +184,13 @@ class Track(Strict):
         default_factory=dict, description="Usable in any module text as {{ track.vars.NAME }}."
     )
     safety: Safety = Field(default_factory=Safety)
+    start: Optional[datetime.date] = Field(
+        None, description="The day of the first session of week 1, e.g. 2027-01-11, for a cohort with fixed dates. "
+                          "Without it the track has rolling admission: weeks are counted from when each person joins.")
+    meeting_days: list[Weekday] = Field(
+        default_factory=list, max_length=7,
+        description="The days the group meets, in week order, e.g. [Mon, Wed, Thu]: a week's first session is on the "
+                    "first day, its second on the second, and so on. `start` must fall on the first day.")
     weeks: list[Week] = Field(min_length=1, description="The schedule, in order.")
 
 

@@ -17,10 +17,13 @@ from markupsafe import Markup
 
 from .crisis import crisis_actions
 from .csp import source_hash
+from .links import module_link_words, resolve_module_links
 from .model import Module, Program, Track, Worksheet
 from .references import reference_text
 from .shipped import TEMPLATES
 from .tailor import SessionView, TrackView, WeekView
+from .wayfinding import (day_and_date, first_scheduled_in, meeting_days_text, neighbours, session_place,
+                         week_dates)
 
 NavItem = Any  # MkDocs nav entries: "page.md" or {title: page | [NavItem, ...]}
 
@@ -41,6 +44,10 @@ def worksheet_page(worksheet: Worksheet) -> str:
 
 def facilitator_week_page(week_number: int) -> str:
     return f"facilitator/week-{week_number:02d}.md"
+
+
+FACILITATOR_DIR = "facilitator"  # reachable from every page's footer, but not in the participants' menu
+TOPICS_PAGE = "topics.md"
 
 
 # --- where the PDF handouts live (generator/handouts.py writes them) ------------------
@@ -107,6 +114,7 @@ def render_track(view: TrackView, *, large_print: bool = False, offline_copy: bo
     for worksheet in view.worksheets.values():
         page(worksheet_page(worksheet), "worksheet.md.j2", worksheet=worksheet)
     page("families.md", "families.md.j2", family_modules=_family_audience_modules(view))
+    page(TOPICS_PAGE, "topics.md.j2")
     page("facilitator/index.md", "facilitator_index.md.j2")
     for week in view.weeks:
         page(facilitator_week_page(week.number), "facilitator_week.md.j2", week=week)
@@ -124,21 +132,20 @@ def render_hub(program: Program, tracks: list[Track], *, not_found_root: str | N
 
 
 def _navigation(view: TrackView) -> list[NavItem]:
+    """The participants' menu: the schedule week by week, then family pages, topics, worksheets and
+    resources. The facilitator guide is left out (the generated config lists it in `not_in_nav`)."""
     nav: list[NavItem] = [{"Home": "index.md"}, {"Schedule": "schedule.md"}]
-    for_families = _family_audience_modules(view)
-    for family_id, family in view.program.families.items():
-        modules = [m for m in view.modules_of_family(family_id) if m not in for_families]
+    for week in view.weeks:
+        modules = first_scheduled_in(view, week)
         if modules:
-            nav.append({family.title: [{m.title: module_page(m)} for m in modules]})
-    family_pages: list[NavItem] = [{"Start here": "families.md"}]
-    family_pages += [{m.title: module_page(m)} for m in for_families]
+            nav.append({f"Week {week.number}": [{m.title: module_page(m)} for m in modules]})
+    family_pages: list[NavItem] = [{"Family sessions": "families.md"}]
+    family_pages += [{m.title: module_page(m)} for m in _family_audience_modules(view)]
     nav.append({"For families": family_pages})
+    nav.append({"By topic": TOPICS_PAGE})
     if view.worksheets:
         nav.append({"Worksheets": [{w.title: worksheet_page(w)} for w in view.worksheets.values()]})
     nav.append({"Resources": "resources.md"})
-    facilitator: list[NavItem] = [{"About this guide": "facilitator/index.md"}]
-    facilitator += [{f"Week {w.number}": facilitator_week_page(w.number)} for w in view.weeks]
-    nav.append({"Facilitator guide": facilitator})
     return nav
 
 
@@ -158,15 +165,36 @@ _TAG_START = re.compile(r"<(?!(?:https?://|mailto:)[^>\s]*>)")
 
 
 def markdown_text(text: str) -> str:
-    """Author text made safe to place in Markdown: no character can open an HTML tag.
+    """Author text made safe to place in Markdown: no character can open an HTML tag, and links to
+    modules (`module:id`) are plain words; `_page_markdown` links them first where a page can.
 
     Loading already refuses raw HTML; this is the second lock on the same door.
     """
-    return _TAG_START.sub("&lt;", text.strip())
+    return _TAG_START.sub("&lt;", module_link_words(text.strip()))
 
 
 def one_line(text: str) -> str:
     return " ".join(markdown_text(text).split())
+
+
+@jinja2.pass_context
+def _page_markdown(context: jinja2.runtime.Context, text: str) -> str:
+    """`markdown_text`, with each `[words](module:id)` a link to this track's page of the module
+    (relative to the page being rendered), or plain words where the track does not schedule it."""
+    view, from_page = context.get("view"), context.get("page_path")
+    if isinstance(view, TrackView) and isinstance(from_page, str):
+        text = resolve_module_links(text, lambda module_id: _module_target(view, from_page, module_id))
+    return markdown_text(text)
+
+
+@jinja2.pass_context
+def _page_line(context: jinja2.runtime.Context, text: str) -> str:
+    return " ".join(_page_markdown(context, text).split())
+
+
+def _module_target(view: TrackView, from_page: str, module_id: str) -> str | None:
+    module = view.modules.get(module_id)
+    return _relative(from_page, module_page(module)) if module else None
 
 
 def long_date(day: datetime.date) -> str:
@@ -182,13 +210,16 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_text, line=one_line, long_date=long_date, html=_html_escape,
+    env.filters.update(md=_page_markdown, line=_page_line, long_date=long_date, html=_html_escape,
                        reference=reference_text, csp_hash=source_hash)
     env.globals.update(module_page=module_page, worksheet_page=worksheet_page,
                        facilitator_week_page=facilitator_week_page, relative=_relative,
                        handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,
                        facilitator_packet_file=facilitator_packet_file, worksheet_file=worksheet_file,
-                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE, crisis_actions=crisis_actions)
+                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE, crisis_actions=crisis_actions,
+                       neighbours=neighbours, session_place=session_place, day_and_date=day_and_date,
+                       week_dates=week_dates, meeting_days_text=meeting_days_text,
+                       TOPICS_PAGE=TOPICS_PAGE)
     return env
 
 

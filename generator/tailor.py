@@ -10,11 +10,13 @@ that uses it.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterator, TypeVar, cast
+from typing import Any, Callable, Iterator, Optional, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
+from .dates import session_date, session_day, week_start
 from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum, validation_diagnostics
 from .model import CRISIS_ROLES, Module, Program, Track, Worksheet
@@ -30,6 +32,8 @@ class SessionView:
     number: int  # 1-based within the week
     module: Module
     worksheets: tuple[Worksheet, ...]
+    day: Optional[str] = None  # "Mon", when the track names its meeting days
+    date: Optional[datetime.date] = None  # when the track also has a start date
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class WeekView:
     number: int
     title: str
     sessions: tuple[SessionView, ...]
+    starts: Optional[datetime.date] = None  # first and last day of the week, when the track has a start date
+    ends: Optional[datetime.date] = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,14 @@ class TrackView:
     def sessions(self) -> Iterator[SessionView]:
         for week in self.weeks:
             yield from week.sessions
+
+    def sessions_of(self, module_id: str) -> list[SessionView]:
+        """Every session of the schedule that teaches the module, in order."""
+        return [s for s in self.sessions() if s.module.id == module_id]
+
+    @property
+    def dated(self) -> bool:
+        return self.track.start is not None
 
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -95,9 +109,11 @@ def tailor(curriculum: Curriculum, track_id: str) -> TrackView:
                 modules[session.module] = tailor_module(curriculum, session.module, track_id, renderer)
             module = modules[session.module]
             chosen = session.worksheets if session.worksheets is not None else module.worksheets
-            sessions.append(SessionView(w, s, module, tuple(worksheet(i) for i in chosen)))
+            sessions.append(SessionView(w, s, module, tuple(worksheet(i) for i in chosen),
+                                        session_day(track, s - 1), session_date(track, w, s - 1)))
+        starts = week_start(track, w)
         weeks.append(WeekView(w, renderer.render(week.title, curriculum.source("track", track_id), ("weeks", w - 1, "title")),
-                              tuple(sessions)))
+                              tuple(sessions), starts, starts + datetime.timedelta(days=6) if starts else None))
     for module in modules.values():
         for worksheet_id in module.worksheets:
             worksheet(worksheet_id)

@@ -37,6 +37,9 @@ class Publishing:
 
     site_url: str | None = None  # the address of the whole published site (OUT/), when known
     portable: bool = False  # the offline copy: opened from file://, no server, search included
+    # Every track of the program as (id, title), for each page's links to the hub and the other
+    # tracks; empty for a copy of one track alone (the offline copy has no hub beside it).
+    tracks: tuple[tuple[str, str], ...] = ()
 
 
 def track_site_url(site_url: str | None, track_id: str) -> str | None:

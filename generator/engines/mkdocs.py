@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..csp import content_security_policy, material_templates, theme_script_hashes
-from ..render import RenderedSite
+from ..render import FACILITATOR_DIR, RenderedSite
 from ..shipped import ThemeFiles
 from ..tailor import TrackView
 from .base import Engine, Publishing, SiteBuildError, track_site_url
@@ -42,7 +42,8 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
     config: dict[str, Any] = {
         "INHERIT": relative(theme.base_config),
         # mkdocs-material writes these into pages unescaped, in text and in attributes.
-        "site_name": html_text(f"{program.name}: {track.title}"),
+        # The track's name first: a phone's header shows only the start of it.
+        "site_name": html_text(f"{track.title} · {program.name}"),
         "site_description": html_text(" ".join(track.summary.split())),
         "site_author": html_text(program.organization),
         # Material prints the copyright as HTML.
@@ -51,6 +52,7 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
         "site_dir": relative(site_dir),
         "theme": {"custom_dir": relative(theme.theme_dir), "language": program.language},
         "nav": escaped_nav(rendered.nav),
+        "not_in_nav": f"/{FACILITATOR_DIR}/",  # linked from every page's footer instead
         "extra": {
             "psychoed": {
                 "track": track.id,
@@ -61,6 +63,8 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
                 # The 404 page's links are absolute; without a site_url, OUT/ is the root of its host.
                 "site_path": urlsplit(site_url).path if site_url else f"/{track.id}/",
                 "csp": page_policy(theme),
+                "facilitator_dir": FACILITATOR_DIR,
+                "tracks": [{"id": track_id, "title": title} for track_id, title in publishing.tracks],
             }
         },
     }
