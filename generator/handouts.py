@@ -25,6 +25,7 @@ import markdown
 from markupsafe import Markup
 
 from .model import Module, Worksheet
+from .crisis import numbers_to_print
 from .references import reference_plain
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
                      long_date, markdown_text, packet_file, packet_sessions, week_packets,
@@ -190,7 +191,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(md=_markdown_html, long_date=long_date, css_string=_css_string, squash=_squash,
                        reference=reference_plain)
-    env.globals.update(code_title=_code_title, modules_for=_modules_for)
+    env.globals.update(code_title=_code_title, modules_for=_modules_for, numbers_to_print=numbers_to_print)
     return env
 
 

@@ -19,6 +19,7 @@ import textstat
 from .diagnostics import Diagnostic
 from .load import Curriculum, strings
 from .model import Module, Worksheet
+from .rules_numbers import help_pattern, number_findings
 from .rules_references import reference_findings
 from .rules import ActivePhrase, RuleBook, active_phrases, all_rule_sets, builtin_rules
 from .source import SourceFile
@@ -75,6 +76,7 @@ def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.da
     found.update(program_findings(curriculum, book, as_of))
     found.update(unused_items(curriculum))
     found.update(reference_findings(curriculum))
+    found.update(number_findings(curriculum, book))
     for module in curriculum.modules.values():
         found.update(stale_review(curriculum, module, as_of))
     for worksheet in curriculum.worksheets.values():
@@ -180,11 +182,12 @@ def safe_messaging(curriculum: Curriculum, module: Module, texts: list[Text], bo
         yield source.diagnostic_at_text(first.path, first.text, match.group(0),
                                         "this page mentions suicide or self-harm, but `content_notes` does not say so",
                                         'add `content_notes: ["mentions suicide"]`', rule="safe-messaging")
-    if not any(re.search(book.help_terms, t.text, re.IGNORECASE) for t in page):
+    help_terms = re.compile(help_pattern(book, curriculum.program), re.IGNORECASE)
+    if not any(help_terms.search(t.text) for t in page):
         yield source.diagnostic_at_text(first.path, first.text, match.group(0),
                                         "this page mentions suicide or self-harm but gives no way to get help",
-                                        "say how to reach help, e.g. call or text 988; call 911 in an emergency",
-                                        rule="safe-messaging")
+                                        "say how to reach help: {{ crisis.line.how }}; {{ crisis.emergency.how }} "
+                                        "in an emergency", rule="safe-messaging")
     for text, _ in mentions:
         for near in _near(text.text, suicide, method, book.method_window_words):
             yield text.source.diagnostic_at_text(text.path, text.text, near,

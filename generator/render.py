@@ -16,6 +16,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
+from .crisis import crisis_actions
 from .model import Module, Program, Track, Worksheet
 from .references import reference_text
 from .tailor import SessionView, TrackView, WeekView
@@ -187,7 +188,7 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
                        facilitator_week_page=facilitator_week_page, relative=_relative,
                        handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,
                        facilitator_packet_file=facilitator_packet_file, worksheet_file=worksheet_file,
-                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE)
+                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE, crisis_actions=crisis_actions)
     return env
 
 

@@ -71,6 +71,12 @@ class TopicDeadline(_Data):
     rule_set: Optional[str] = None  # only tracks that name this rule set; None: every track
 
 
+class PhonePattern(_Data):
+    what: str
+    pattern: str
+    role: Optional[Literal["line", "emergency"]] = None
+
+
 class RuleBook(_Data):
     rules: dict[str, RuleInfo]
     exempt_names: list[str]
@@ -89,6 +95,7 @@ class RuleBook(_Data):
     urge_riding_terms: str
     urge_riding_topic: str
     family_suicide_topic: str
+    phone_numbers: list[PhonePattern]
 
     def explain(self, rule_id: str) -> Optional[str]:
         info = self.rules.get(rule_id)

@@ -92,7 +92,8 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
                 "track": track.id,
                 "program": program.name,
                 "disclaimer": " ".join(program.disclaimer.split()),
-                "crisis": [{"name": r.name, "contact": r.contact, "url": r.url} for r in program.crisis],
+                "crisis": [{"name": r.name, "contact": r.contact, "url": r.url, "phone": r.phone, "sms": r.sms}
+                           for r in program.crisis],
                 # The 404 page's links are absolute; without a site_url, OUT/ is the root of its host.
                 "site_path": urlsplit(site_url).path if site_url else f"/{track.id}/",
             }

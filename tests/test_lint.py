@@ -71,7 +71,7 @@ def test_stigmatizing_word_forms(psychoed, mini):
 # --- safe messaging --------------------------------------------------------------------
 
 def test_committed_suicide_is_flagged(psychoed, mini):
-    say(mini, "His uncle committed suicide. Call or text 988 for help.")
+    say(mini, "His uncle committed suicide. You can {{ crisis.line.how }} for help.")
     edit(mini, TALKING, "minutes: 60", 'minutes: 60\ncontent_notes: ["mentions suicide"]')
     run = check(psychoed, mini)
     [line] = findings(run, "safe-messaging")
@@ -90,13 +90,13 @@ def test_suicide_mention_needs_a_content_note_and_help(psychoed, mini):
 
 
 def test_safe_suicide_mention_passes(psychoed, mini):
-    say(mini, "Thoughts of suicide can pass, and help works. Call or text 988 at any time.")
+    say(mini, "Thoughts of suicide can pass, and help works. You can {{ crisis.line.how }} at any time.")
     edit(mini, TALKING, "minutes: 60", 'minutes: 60\ncontent_notes: ["mentions suicide"]')
     assert findings(check(psychoed, mini), "safe-messaging") == []
 
 
 def test_method_words_near_suicide_are_flagged_but_not_far_away(psychoed, mini):
-    say(mini, "Some people think of suicide by jumping. Call or text 988. "
+    say(mini, "Some people think of suicide by jumping. You can {{ crisis.line.how }}. "
               "Much later, on a calm day, we walked over the old stone bridge in town.")
     edit(mini, TALKING, "minutes: 60", 'minutes: 60\ncontent_notes: ["mentions suicide"]')
     run = check(psychoed, mini)
@@ -177,7 +177,7 @@ fields:
   - {type: list, label: "Step 2: Things I can do on my own to cope", items: 3}
   - {type: list, label: "Step 3: People and places that distract me", items: 3}
   - {type: list, label: "Step 4: People I can ask for help", items: 3}
-  - {type: list, label: "Step 5: Professionals and services (988)", items: 3}
+  - {type: list, label: "Step 5: Professionals and services ({{ crisis.line.name }})", items: 3}
   - {type: text, label: "Step 6: Making my surroundings safer", lines: 3}
 """
 

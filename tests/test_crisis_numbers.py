@@ -1,0 +1,162 @@
+"""Local crisis help, once: no phone number or short code in module or worksheet text (rule
+`crisis-numbers`, failing and passing examples), and a fork with UK crisis resources that builds
+with no US number in its HTML or PDF text and with tap-to-call links that fit a phone."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from playwright.sync_api import expect
+
+from browser_support import SiteServer
+from conftest import BUNDLED, html_pages, read_page
+from generator.cli import main
+from test_lint import TALKING, at, check, findings, say
+
+# --- the rule ----------------------------------------------------------------------------
+
+FLAGGED = [
+    ("If you are in danger, call 911 now.", "911", "crisis.emergency.how"),
+    ("You can call or text 988 at any time.", "988", "crisis.line.how"),
+    ("In the UK, dial 999.", "999", "crisis.emergency.how"),
+    ("In Europe, 112 works from any phone.", "112", "crisis.emergency.how"),
+    ("Samaritans answer on 116 123, day or night.", "116 123", "crisis.line.how"),
+    ("Text HOME to 741741.", "741741", "crisis.line.how"),
+    ("The helpline is 1-800-662-4357.", "1-800-662-4357", "resources:"),
+    ("Call (555) 123-4567 to book.", "(555) 123-4567", "resources:"),
+    ("From abroad, ring +44 20 7946 0000.", "+44 20 7946 0000", "resources:"),
+    ("Our clinic is on 0161 496 0000.", "0161 496 0000", "resources:"),
+    ("Call 4357 and ask for the team.", "Call 4357", "resources:"),
+]
+
+
+@pytest.mark.parametrize(("text", "number", "hint"), FLAGGED)
+def test_numbers_in_text_are_errors_naming_the_crisis_value(psychoed, mini, text, number, hint):
+    say(mini, text)
+    run = check(psychoed, mini)
+    assert run.code == 1
+    [line] = findings(run, "crisis-numbers")
+    assert line.startswith(at(mini, TALKING, 10, number) + " error: [crisis-numbers]")
+    assert f"“{number}” written into the text" in line and hint in line
+
+
+@pytest.mark.parametrize("text", [
+    "You can {{ crisis.line.how }} at any time. If you are in danger now, {{ crisis.emergency.how }}.",
+    "Since 2023, more people know the {{ crisis.line.name }}. Call a friend in 2024 too.",
+    "Rate your worry from 0 to 10, then again after 20 minutes.",
+    "In week 12 we review. Try 4-7-8 breathing or the 5-4-3-2-1 skill for 3 minutes.",
+    "About 1,000 people joined over 911 days; 988 minutes is a long time.",
+    "Read more at https://988lifeline.org or [the lifeline](https://988lifeline.org/chat).",
+])
+def test_years_minutes_scales_weeks_and_links_are_not_numbers_to_call(psychoed, mini, text):
+    say(mini, text)
+    assert findings(check(psychoed, mini), "crisis-numbers") == []
+
+
+def test_worksheet_text_is_checked_too(psychoed, mini):
+    path = mini / "worksheets" / "log.yml"
+    path.write_text(path.read_text().replace("label: People I can call", "label: People I can call (or 988)"))
+    [line] = findings(check(psychoed, mini), "crisis-numbers")
+    assert line.startswith("curriculum/worksheets/log.yml:9:") and "crisis.line.how" in line
+
+
+# --- a clinic in the UK ------------------------------------------------------------------
+
+UK_TRACK = "depression"
+UK_PROGRAM_CRISIS = """\
+crisis:
+  - name: Samaritans
+    contact: Call 116 123, free, day or night
+    url: https://www.samaritans.org
+    verified_on: 2026-11-01
+    role: line
+    how: call Samaritans on 116 123
+    phone: "116123"
+  - name: Emergency services
+    contact: Call 999 if you or someone else is in immediate danger
+    verified_on: 2026-11-01
+    role: emergency
+    how: call 999
+    phone: "999"
+  - name: Shout
+    contact: Text SHOUT to 85258
+    url: https://giveusashout.org
+    verified_on: 2026-11-01
+    sms: "85258"
+
+resources:
+  - name: NHS 111
+    description: Urgent medical help and advice when it is not an emergency. It is open all day, every day.
+    url: https://111.nhs.uk
+    verified_on: 2026-11-01
+
+review_limit_months"""
+US_NUMBERS = re.compile(r"(?<![\d/.-])(988|911|741741|838255)(?![\d/-])|1-800-|\b1\s?\(?800\)?")
+
+
+def uk_fork(target: Path) -> Path:
+    """The bundled curriculum with a UK program.yml: UK crisis resources, disclaimer and resources."""
+    shutil.copytree(BUNDLED, target)
+    program = target / "program.yml"
+    text = program.read_text()
+    text = re.sub(r"(?s)\ncrisis:\n.*?\nreview_limit_months", "\n" + UK_PROGRAM_CRISIS, text)
+    text = re.sub(r"(?s)disclaimer: >-\n.*?\n\n", "disclaimer: >-\n  This material supports, and does not replace, "
+                  "care from your treatment team. It is not for emergencies: in a crisis, call Samaritans on "
+                  "116 123, or call 999 if you are in danger now.\n\n", text)
+    program.write_text(text.replace("paper: letter", "paper: a4"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def uk_site(tmp_path_factory) -> Path:
+    work = tmp_path_factory.mktemp("uk")
+    curriculum = uk_fork(work / "curriculum")
+    code = main(["build", "--curriculum", str(curriculum), "--track", UK_TRACK, "--out", str(work / "site"),
+                 "--build-dir", str(work / "build")])
+    assert code == 0, "the UK fork must build"
+    return work / "site" / UK_TRACK
+
+
+def test_uk_fork_html_has_no_us_number_and_taps_to_call_on_every_page(uk_site):
+    pages = [read_page(path) for path in html_pages(uk_site)]
+    assert len(pages) > 20
+    with_us_numbers = {str(p.path.relative_to(uk_site)): US_NUMBERS.findall(p.text) for p in pages
+                       if US_NUMBERS.search(p.text) or re.search(r'href="(tel|sms):(988|911|741741)"', p.html)}
+    assert with_us_numbers == {}
+    for page in pages:
+        assert 'href="tel:116123"' in page.html and 'href="tel:999"' in page.html, page.path
+        assert 'href="sms:85258"' in page.html, page.path
+    search_index = (uk_site / "search" / "search_index.json").read_text()
+    assert not US_NUMBERS.search(search_index)
+
+
+def test_uk_fork_pdfs_print_the_uk_numbers_and_no_us_number(uk_site):
+    pdfs = sorted((uk_site / "handouts").rglob("*.pdf"))
+    assert len(pdfs) > 5
+    for pdf in pdfs:
+        text = " ".join(page.extract_text() or "" for page in pypdf.PdfReader(pdf).pages)
+        assert not US_NUMBERS.search(text), (pdf.name, US_NUMBERS.findall(text)[:5])
+        assert "116 123" in text and "999" in text and "85258" in text, pdf.name
+
+
+def test_uk_fork_call_buttons_fit_a_phone_and_name_their_number(open_tab, uk_site):
+    server = SiteServer(uk_site.parent)
+    try:
+        page = open_tab({"width": 375, "height": 740}).page
+        page.goto(server.url(f"{UK_TRACK}/"))
+        call = page.locator(".psy-crisis").get_by_role("link", name="Call 116123", exact=True)
+        text = page.locator(".psy-crisis").get_by_role("link", name="Text 85258", exact=True)
+        for link in (call, text):
+            expect(link).to_be_in_viewport()
+            box = link.bounding_box()
+            assert box is not None and box["height"] >= 24 and box["x"] + box["width"] <= 375
+        assert call.get_attribute("href") == "tel:116123"
+        assert page.locator(".psy-disclaimer").get_by_role("link", name="Call 999", exact=True).count() == 1
+        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        page.screenshot(path=str(uk_site.parent.parent / "phone.png"))
+    finally:
+        server.stop()
