@@ -69,7 +69,9 @@ def family_suicide_without_means_safety(curriculum: Curriculum, view: TrackView,
         return
     suicide = re.compile(book.suicide_terms, re.IGNORECASE)
     services = re.compile("|".join(re.escape(r.name) for r in curriculum.program.crisis), re.IGNORECASE)
-    for path, text, _ in texts:
+    for path, text, field in texts:
+        if field[0] == "content_notes":
+            continue  # the note declares the mention; the finding points at the mention itself
         match = suicide.search(services.sub(lambda m: " " * len(m.group(0)), text))
         if match:
             yield curriculum.source("module", module.id).diagnostic_at_text(
