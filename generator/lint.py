@@ -19,8 +19,12 @@ import textstat
 from .diagnostics import Diagnostic
 from .load import Curriculum, strings
 from .model import Module, Worksheet
-from .rules_numbers import help_pattern, number_findings
+from .rules_messaging import safe_messaging
+from .rules_numbers import number_findings
 from .rules_references import reference_findings
+from .rules_sentences import choppy_findings
+from .rules_variants import near_copy_findings
+from .rules_topics import topic_findings
 from .rules import ActivePhrase, RuleBook, active_phrases, all_rule_sets, builtin_rules
 from .source import SourceFile
 from .tailor import TrackView, text_origin
@@ -28,7 +32,8 @@ from .tailor import TrackView, text_origin
 Reader = Literal["participants", "families", "facilitators", "citation"]
 
 # Module fields that are not prose a reader sees.
-_NOT_PROSE = {"id", "family", "code", "tracks", "audience", "worksheets", "allow", "last_reviewed", "minutes", "variants"}
+_NOT_PROSE = {"id", "family", "code", "tracks", "audience", "worksheets", "allow", "last_reviewed", "minutes", "variants",
+              "covers"}
 # Prose fields whose reading level is measured (headings and titles are fragments, not sentences).
 _MEASURED = ("summary", "main_message", "objectives", "key_points", "sections", "discussion", "practice")
 _LISTS = ("objectives", "key_points", "discussion", "practice")
@@ -77,6 +82,7 @@ def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.da
     found.update(unused_items(curriculum))
     found.update(reference_findings(curriculum))
     found.update(number_findings(curriculum, book))
+    found.update(near_copy_findings(curriculum, book.near_copy.ratio, book.near_copy.min_words))
     for module in curriculum.modules.values():
         found.update(stale_review(curriculum, module, as_of))
     for worksheet in curriculum.worksheets.values():
@@ -150,6 +156,7 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
     for path, text in track_texts:
         yield from phrase_findings(Text(track_source, path, text, "participants"), phrases["participants"], book)
 
+    reader_texts: dict[str, list[tuple[tuple[Any, ...], str, tuple[Any, ...]]]] = {}
     for module in view.modules.values():
         texts = list(module_texts(curriculum, view, module))
         audience = "families" if view.for_families(module) else "participants"
@@ -157,7 +164,10 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
             yield from phrase_findings(text, phrases[audience], book)
         yield from safe_messaging(curriculum, module, texts, book)
         yield from readability(curriculum, module, track.id, texts, book, result)
+        yield from choppy_findings(texts, book.readability)
         yield from module_structure(curriculum, module, track.id, book)
+        reader_texts[module.id] = [(t.path, t.text, t.field) for t in texts if t.reader in ("participants", "families")]
+    yield from topic_findings(curriculum, view, book, reader_texts)
 
     family_worksheets = {w for m in view.modules.values() if view.for_families(m) for w in m.worksheets}
     for worksheet in view.worksheets.values():
@@ -166,44 +176,6 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
         for text in texts:
             yield from phrase_findings(text, phrases[audience], book)
         yield from worksheet_readability(worksheet, texts, book)
-
-
-def safe_messaging(curriculum: Curriculum, module: Module, texts: list[Text], book: RuleBook) -> Iterator[Diagnostic]:
-    """A page that mentions suicide or self-harm declares it, names no method, and offers help."""
-    suicide = re.compile(book.suicide_terms, re.IGNORECASE)
-    method = re.compile(book.method_terms, re.IGNORECASE)
-    page = [t for t in texts if t.reader in ("participants", "families")]
-    mentions = [(t, m) for t in page for m in [suicide.search(t.text)] if m]
-    if not mentions:
-        return
-    first, match = mentions[0]
-    source = curriculum.source("module", module.id)
-    if not any(suicide.search(note) or re.search(r"suicid|self[- ]harm", note, re.I) for note in module.content_notes):
-        yield source.diagnostic_at_text(first.path, first.text, match.group(0),
-                                        "this page mentions suicide or self-harm, but `content_notes` does not say so",
-                                        'add `content_notes: ["mentions suicide"]`', rule="safe-messaging")
-    help_terms = re.compile(help_pattern(book, curriculum.program), re.IGNORECASE)
-    if not any(help_terms.search(t.text) for t in page):
-        yield source.diagnostic_at_text(first.path, first.text, match.group(0),
-                                        "this page mentions suicide or self-harm but gives no way to get help",
-                                        "say how to reach help: {{ crisis.line.how }}; {{ crisis.emergency.how }} "
-                                        "in an emergency", rule="safe-messaging")
-    for text, _ in mentions:
-        for near in _near(text.text, suicide, method, book.method_window_words):
-            yield text.source.diagnostic_at_text(text.path, text.text, near,
-                                                 f"method or location word “{near}” near a mention of suicide or self-harm",
-                                                 "name no method or location; speak of safety in general terms",
-                                                 rule="safe-messaging")
-
-
-def _near(text: str, anchor: "re.Pattern[str]", word: "re.Pattern[str]", window: int) -> Iterator[str]:
-    anchors = [(m.start(), m.end()) for m in anchor.finditer(text)]
-    for match in word.finditer(text):
-        for start, end in anchors:
-            between = text[end:match.start()] if match.start() >= end else text[match.end():start]
-            if len(between.split()) <= window:
-                yield match.group(0)
-                break
 
 
 def readability(curriculum: Curriculum, module: Module, track_id: str, texts: list[Text], book: RuleBook,

@@ -37,6 +37,13 @@ class Readability(_Data):
     warn_above: float
     error_above: float
     section_min_words: int
+    short_sentence_words: int
+    short_sentence_run: int
+
+
+class NearCopy(_Data):
+    ratio: float
+    min_words: int
 
 
 class Range(_Data):
@@ -83,6 +90,7 @@ class RuleBook(_Data):
     suicide_terms: str
     method_terms: str
     method_window_words: int
+    means_safety_terms: str
     help_terms: str
     safety_plan_tag: str
     safety_plan_steps: list[SafetyPlanStep]
@@ -94,6 +102,7 @@ class RuleBook(_Data):
     urge_riding_topic: str
     family_suicide_topic: str
     phone_numbers: list[PhonePattern]
+    near_copy: NearCopy
 
     def explain(self, rule_id: str) -> Optional[str]:
         info = self.rules.get(rule_id)

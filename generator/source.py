@@ -8,6 +8,7 @@ keys are reported instead of silently overwritten.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -116,6 +117,8 @@ def parse_yaml(text: str, shown_as: str) -> SourceFile:
         hint = "check indentation and quoting near here"
         if exc.context and exc.context_mark:
             hint += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+        if _starts_with_template(source.lines, exc.context_mark, mark):
+            hint = 'text that starts with {{ must be in quotes, e.g. - "{{ crisis.line.how }} at any time."'
         raise YamlProblem(Diagnostic(shown_as, line, col, f"YAML syntax error: {problem}", hint)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Diagnostic(shown_as, 1, 1, f"YAML syntax error: {exc}")) from None
@@ -158,6 +161,8 @@ def _tag_as_written(value: tuple[str, str]) -> str:
 def _tag_problem(shown_as: str, mark: Any, message: str) -> Diagnostic:
     return Diagnostic(shown_as, mark.line + 1, mark.column + 1, message,
                       "remove the tag and write the value as plain text (quote it if it looks like a number)")
+
+
 def _refuse_deep_nesting(text: str, shown_as: str) -> None:
     """Walk the parser's events (no recursion) and stop at the first mapping or list nested
     deeper than MAX_DEPTH, before the composer, which recurses per level and can crash."""
@@ -177,6 +182,16 @@ def _refuse_deep_nesting(text: str, shown_as: str) -> None:
                 depth -= 1
     finally:
         loader.dispose()
+
+
+_UNQUOTED_TEMPLATE = re.compile(r"^\s*(-\s+|[\w-]+:\s+)+\{\{")
+
+
+def _starts_with_template(lines: list[str], *marks: Any) -> bool:
+    """Whether the error is at a list item or value that starts with an unquoted {{ (YAML reads
+    it as a mapping, so "- {{ crisis.line.how }} now" fails to parse)."""
+    numbers = {m.line for m in marks if m is not None}
+    return any(n < len(lines) and _UNQUOTED_TEMPLATE.match(lines[n]) for n in numbers)
 
 
 class _DataBuilder:
@@ -235,7 +250,9 @@ class _DataBuilder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem(self._at(key_node, "a key must be a plain word", "write `name: value`"))
+                hint = ('text that starts with {{ must be in quotes, e.g. "{{ crisis.line.how }} at any time."'
+                        if _starts_with_template(self.source.lines, key_node.start_mark) else "write `name: value`")
+                raise YamlProblem(self._at(key_node, "a key must be a plain word", hint))
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlProblem(self._at(key_node, "merge keys (<<) are not supported", "write the fields out"))
             key = str(key_node.value)

@@ -113,3 +113,12 @@ def test_bundled_program_has_one_line_and_one_emergency_with_numbers():
     assert (line.how, line.phone, line.sms) == ("call or text 988", "988", "988")
     assert (emergency.how, emergency.phone) == ("call 911", "911")
     assert all(r.verified_on <= datetime.date(2026, 11, 30) for r in program.crisis)
+
+
+def test_unquoted_crisis_value_at_the_start_of_an_item_gets_a_quoting_hint(psychoed, mini):
+    edit(mini, TALKING, "practice: [Listen once this week.]", "practice:\n  - {{ crisis.line.how }} if you need to.")
+    run = check(psychoed, mini)
+    assert run.code == 1
+    assert f"curriculum/{TALKING}:12:" in run.out and "text that starts with {{ must be in quotes" in run.out
+    edit(mini, TALKING, "  - {{ crisis.line.how }} if you need to.", '  - "{{ crisis.line.how }} if you need to."')
+    assert check(psychoed, mini).code == 0
