@@ -25,6 +25,7 @@ import markdown
 from markupsafe import Markup
 
 from .model import Module, Worksheet
+from .references import reference_plain
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
                      long_date, markdown_text, packet_file, packet_sessions, week_packets,
                      worksheet_file)
@@ -187,7 +188,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=_markdown_html, long_date=long_date, css_string=_css_string, squash=_squash)
+    env.filters.update(md=_markdown_html, long_date=long_date, css_string=_css_string, squash=_squash,
+                       reference=reference_plain)
     env.globals.update(code_title=_code_title, modules_for=_modules_for)
     return env
 

@@ -19,6 +19,7 @@ import textstat
 from .diagnostics import Diagnostic
 from .load import Curriculum, strings
 from .model import Module, Worksheet
+from .rules_references import reference_findings
 from .rules import ActivePhrase, RuleBook, active_phrases, all_rule_sets, builtin_rules
 from .source import SourceFile
 from .tailor import TrackView, text_origin
@@ -73,6 +74,7 @@ def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.da
     found.update(rule_set_references(curriculum, book))
     found.update(program_findings(curriculum, book, as_of))
     found.update(unused_items(curriculum))
+    found.update(reference_findings(curriculum))
     for module in curriculum.modules.values():
         found.update(stale_review(curriculum, module, as_of))
     for worksheet in curriculum.worksheets.values():

@@ -15,7 +15,8 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import CurriculumError, Diagnostic
-from .model import Module, Program, Track, Worksheet, known_fields
+from .model import PHONE_PATTERN, Module, Program, Reference, Track, Worksheet, known_fields
+from .rules import builtin_rules
 from .source import SourceFile, YamlProblem, read_yaml
 
 # Raw HTML and script links would reach readers' browsers unfiltered through Markdown.
@@ -161,6 +162,10 @@ def _describe(error: Any) -> tuple[str, str]:
         return "should be a date", "write it as YYYY-MM-DD, e.g. 2026-11-01"
     if kind == "literal_error":
         return f"should be {ctx.get('expected', 'one of the allowed values')}", ""
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == PHONE_PATTERN:
+        return "is not a machine-readable number", 'digits only, with an optional leading +, in quotes: e.g. "988"'
+    if kind == "string_pattern_mismatch" and str(ctx.get("pattern", "")).startswith("^https?"):
+        return "is not a web address", "start it with https://"
     if kind == "string_pattern_mismatch":
         return "is not a valid id", "use lower-case letters, digits and single hyphens, e.g. paced-breathing"
     if kind == "too_short":
@@ -225,8 +230,13 @@ def cross_reference_problems(c: Curriculum, unreadable: set[str] = frozenset()) 
                 yield src.diagnostic(("variants", track_id), f"variant for track `{track_id}`, which this module's "
                                      "`tracks` does not include", f"add `{track_id}` to `tracks`", key=True)
         yield from _worksheet_refs(c, src, module.worksheets, ("worksheets",), unreadable)
+        yield from _topic_refs(src, module.covers, ("covers",))
+        yield from _reference_track_refs(c, src, module.references, ("references",), unreadable)
         for track_id, variant in module.variants.items():
             yield from _worksheet_refs(c, src, variant.worksheets or [], ("variants", track_id, "worksheets"), unreadable)
+            yield from _topic_refs(src, variant.covers or [], ("variants", track_id, "covers"))
+            yield from _reference_track_refs(c, src, variant.references or [], ("variants", track_id, "references"),
+                                             unreadable)
 
     for track in c.tracks.values():
         src = c.source("track", track.id)
@@ -251,6 +261,23 @@ def _worksheet_refs(c: Curriculum, src: SourceFile, ids: list[str], at: tuple[An
         if worksheet_id not in c.worksheets and worksheet_id not in unreadable:
             yield src.diagnostic(at + (i,), f"unknown worksheet `{worksheet_id}`",
                                  _suggest(worksheet_id, list(c.worksheets), "known worksheets"))
+
+
+def _topic_refs(src: SourceFile, topics: list[str], at: tuple[Any, ...]) -> Iterator[Diagnostic]:
+    known = list(builtin_rules().safety_topics)
+    for i, topic in enumerate(topics):
+        if topic not in known:
+            yield src.diagnostic(at + (i,), f"unknown safety topic `{topic}`", _suggest(topic, known, "safety topics"))
+
+
+def _reference_track_refs(c: Curriculum, src: SourceFile, references: list[Any], at: tuple[Any, ...],
+                          unreadable: set[str]) -> Iterator[Diagnostic]:
+    for i, reference in enumerate(references):
+        if isinstance(reference, Reference):
+            for j, track_id in enumerate(reference.tracks or []):
+                if track_id not in c.tracks and track_id not in unreadable:
+                    yield src.diagnostic(at + (i, "tracks", j), f"unknown track `{track_id}`",
+                                         _suggest(track_id, list(c.tracks), "tracks"))
 
 
 def unsafe_markup(source: SourceFile) -> Iterator[Diagnostic]:

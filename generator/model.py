@@ -12,7 +12,8 @@ import datetime
 import re
 from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, create_model, field_validator,
+                      model_validator)
 
 SCHEMA_VERSION = 1
 
@@ -36,11 +37,43 @@ class Strict(BaseModel):
 # --- program.yml -------------------------------------------------------------------
 
 
+PHONE_PATTERN = r"^\+?[0-9]{2,15}$"
+PhoneNumber = Annotated[
+    str,
+    StringConstraints(pattern=PHONE_PATTERN),
+    Field(description="Digits only, with an optional leading + (e.g. 988, +448001234567); used for tap-to-call links."),
+]
+CrisisRole = Literal["line", "emergency"]
+CRISIS_ROLES: tuple[str, ...] = get_args(CrisisRole)
+
+
 class CrisisResource(Strict):
     name: Text
     contact: Text = Field(description="How to reach it, in words: 'Call or text 988'.")
     url: Optional[Url] = None
     verified_on: datetime.date = Field(description="When someone last checked this resource is current.")
+    role: Optional[CrisisRole] = Field(
+        None, description="line: the main crisis line ({{ crisis.line.* }} in text); emergency: immediate danger "
+                          "({{ crisis.emergency.* }}). A program has exactly one of each.")
+    how: Optional[str] = Field(
+        None, description="How to reach it, as a lowercase phrase that reads mid-sentence: 'call or text 988'. "
+                          "Used in text as {{ crisis.line.how }}; required with `role`.")
+    phone: Optional[PhoneNumber] = Field(None, description="Number to call, linked as tel: on the site.")
+    sms: Optional[PhoneNumber] = Field(None, description="Number to text, linked as sms: on the site.")
+
+    @field_validator("how")
+    @classmethod
+    def _how_reads_mid_sentence(cls, how: Optional[str]) -> Optional[str]:
+        if how is not None and (not how.strip() or how.strip()[0].isupper() or how.strip().endswith((".", "!", ";"))):
+            raise ValueError("should be a lowercase phrase that reads mid-sentence, with no final period, "
+                             "e.g. `call or text 988`")
+        return how
+
+    @model_validator(mode="after")
+    def _role_needs_how(self) -> "CrisisResource":
+        if self.role is not None and self.how is None:
+            raise ValueError("a crisis resource with a `role` needs `how`, e.g. `how: call or text 988`")
+        return self
 
 
 class Resource(Strict):
@@ -99,12 +132,27 @@ class Program(Strict):
     organization: Text
     language: str = "en"
     disclaimer: Text = Field(description="Shown on every page and every handout.")
-    crisis: list[CrisisResource] = Field(min_length=1, description="Shown on every page and every handout.")
+    crisis: list[CrisisResource] = Field(
+        min_length=1, description="Shown on every page and every handout; exactly one has `role: line` and one "
+                                  "`role: emergency`.")
     resources: list[Resource] = Field(default_factory=list, description="Further help, listed on each track's resources page.")
     review_limit_months: int = Field(12, ge=1)
     families: dict[Slug, Family] = Field(min_length=1, description="Module families, in display order.")
     paper: Literal["letter", "a4"] = "letter"
     safety: Safety = Field(default_factory=Safety, description="Rules and phrases added for every track.")
+
+    @field_validator("crisis")
+    @classmethod
+    def _one_line_one_emergency(cls, crisis: list[CrisisResource]) -> list[CrisisResource]:
+        for role in CRISIS_ROLES:
+            count = sum(1 for r in crisis if r.role == role)
+            if count != 1:
+                raise ValueError(f"needs exactly one entry with `role: {role}` (found {count}); "
+                                 "text refers to it as {{ crisis." + role + ".how }}")
+        return crisis
+
+    def crisis_role(self, role: str) -> CrisisResource:
+        return next(r for r in self.crisis if r.role == role)
 
 
 # --- tracks/<track>.yml ------------------------------------------------------------
@@ -159,6 +207,33 @@ class Facilitator(Strict):
     notes: Markdown = ""
 
 
+class Reference(Strict):
+    """A source, rendered one way everywhere: Author. *Title*. Publisher, Year. Number. URL"""
+
+    author: Text = Field(description="People or organization, e.g. 'Substance Abuse and Mental Health Services "
+                                     "Administration (SAMHSA)'.")
+    title: Text
+    publisher: Optional[Text] = Field(None, description="Leave out when it is the same as the author.")
+    year: int = Field(ge=1800, le=2100)
+    number: Optional[str] = Field(None, description="Publication number or DOI, e.g. '(SMA) 13-4182'.")
+    url: Url
+    tracks: Optional[list[Slug]] = Field(None, description="Only on these tracks' pages; default: every track.")
+
+    def shown_on(self, track_id: str) -> bool:
+        return self.tracks is None or track_id in self.tracks
+
+
+def _reference_kind(value: Any) -> str:
+    return "structured" if isinstance(value, (dict, Reference)) else "text"
+
+
+ReferenceItem = Annotated[
+    Union[Annotated[Text, Tag("text")], Annotated[Reference, Tag("structured")]],
+    Discriminator(_reference_kind),
+    Field(description="A structured reference (author, title, year, url ...); plain text is accepted with a warning."),
+]
+
+
 class ModuleContent(Strict):
     """The fields of a module that a track's variant may override."""
 
@@ -176,7 +251,11 @@ class ModuleContent(Strict):
     practice: list[Text] = Field(default_factory=list)
     worksheets: list[Slug] = Field(default_factory=list)
     facilitator: Facilitator = Field(default_factory=Facilitator)
-    references: list[Text] = Field(default_factory=list)
+    references: list[ReferenceItem] = Field(default_factory=list)
+    covers: list[Slug] = Field(
+        default_factory=list,
+        description="Safety topics this text teaches (e.g. safety-plan, withdrawal-safety); each is checked for the "
+                    "phrases the topic needs. Known topics: see `safety_topics` in the rule data.")
     last_reviewed: datetime.date
 
 
@@ -311,7 +390,7 @@ def known_fields(model: type[BaseModel], data_path: tuple[Any, ...]) -> list[str
         elif get_origin(annotation) is dict:
             annotation = get_args(annotation)[1]
         elif get_origin(annotation) is Union:
-            tagged = [m for m in get_args(annotation) if _type_tag(m) == step]
+            tagged = [m for m in get_args(annotation) if step in (_type_tag(m), _discriminator_tag(m))]
             if not tagged:
                 return []
             annotation = tagged[0]
@@ -337,6 +416,13 @@ def _unwrap(annotation: Any) -> Any:
                 annotation = members[0]
                 continue
         return annotation
+
+
+def _discriminator_tag(member: Any) -> Any:
+    """The `Tag` of a member of a union with a callable discriminator, e.g. `structured`."""
+    if get_origin(member) is Annotated:
+        return next((m.tag for m in get_args(member)[1:] if isinstance(m, Tag)), None)
+    return None
 
 
 def _type_tag(model: Any) -> Any:

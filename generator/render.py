@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .model import Module, Program, Track, Worksheet
+from .references import reference_text
 from .tailor import SessionView, TrackView, WeekView
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -146,7 +147,9 @@ def _family_audience_modules(view: TrackView) -> list[Module]:
 
 
 def _all_references(view: TrackView) -> list[str]:
-    return sorted({ref for module in view.modules.values() for ref in module.references}, key=str.casefold)
+    """Every module's references on this track, each once, in one rendering (Markdown)."""
+    texts = {reference_text(ref) for module in view.modules.values() for ref in module.references}
+    return sorted(texts, key=lambda text: text.lstrip("*").casefold())
 
 
 # --- the template environment --------------------------------------------------------
@@ -179,7 +182,7 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_text, line=one_line, long_date=long_date, html=_html_escape)
+    env.filters.update(md=markdown_text, line=one_line, long_date=long_date, html=_html_escape, reference=reference_text)
     env.globals.update(module_page=module_page, worksheet_page=worksheet_page,
                        facilitator_week_page=facilitator_week_page, relative=_relative,
                        handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,

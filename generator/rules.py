@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .model import PhraseRule, PhraseSet, Program, Track
 
@@ -51,6 +51,26 @@ class Structure(_Data):
     references: Range
 
 
+class TopicPhrase(_Data):
+    need: str  # what the finding asks the author to add
+    pattern: str
+
+    def regex(self) -> "re.Pattern[str]":
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+class SafetyTopic(_Data):
+    summary: str
+    phrases: list[TopicPhrase]
+
+
+class TopicDeadline(_Data):
+    topic: str
+    by_week: int
+    for_: list[Literal["participants", "families"]] = Field(alias="for")
+    rule_set: Optional[str] = None  # only tracks that name this rule set; None: every track
+
+
 class RuleBook(_Data):
     rules: dict[str, RuleInfo]
     exempt_names: list[str]
@@ -64,6 +84,11 @@ class RuleBook(_Data):
     safety_plan_steps: list[SafetyPlanStep]
     readability: Readability
     structure: Structure
+    safety_topics: dict[str, SafetyTopic]
+    topic_schedule: list[TopicDeadline]
+    urge_riding_terms: str
+    urge_riding_topic: str
+    family_suicide_topic: str
 
     def explain(self, rule_id: str) -> Optional[str]:
         info = self.rules.get(rule_id)

@@ -1,8 +1,9 @@
 """Stage 2: a `Curriculum` and a track id → a `TrackView`, the curriculum as that cohort sees it.
 
 Each scheduled module gets its track variant merged in (mappings merge, lists and
-text replace) and every text rendered with `{{ track.vars.NAME }}`, `{{ track.title }}`
-and `{{ program.name }}` filled in. An undefined variable is an error at the line of the
+text replace) and every text rendered with `{{ track.vars.NAME }}`, `{{ track.title }}`,
+`{{ program.name }}` and the program's crisis values (`{{ crisis.line.how }}`,
+`{{ crisis.emergency.name }}` ...) filled in. References limited to other tracks are dropped. An undefined variable is an error at the line of the
 text that uses it.
 """
 
@@ -17,7 +18,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum
-from .model import Module, Program, Track, Worksheet
+from .model import CRISIS_ROLES, Module, Program, Track, Worksheet
+from .references import for_track
 from .source import SourceFile
 
 
@@ -70,6 +72,7 @@ def tailor(curriculum: Curriculum, track_id: str) -> TrackView:
     context = {
         "track": {"id": track.id, "title": track.title, "summary": track.summary, "vars": dict(track.vars)},
         "program": {"name": curriculum.program.name, "organization": curriculum.program.organization},
+        "crisis": crisis_values(curriculum.program),
     }
     renderer = _TextRenderer(context)
 
@@ -108,7 +111,19 @@ def tailor_module(curriculum: Curriculum, module_id: str, track_id: str, rendere
     module = curriculum.modules[module_id]
     source = curriculum.source("module", module_id)
     merged = merge_variant(module.model_dump(exclude={"variants"}), _variant_data(module, track_id))
-    return Module.model_validate(renderer.render_tree(merged, source, text_origin(module, track_id)))
+    tailored = Module.model_validate(renderer.render_tree(merged, source, text_origin(module, track_id)))
+    return tailored.model_copy(update={"references": for_track(tailored.references, track_id)})
+
+
+def crisis_values(program: Program) -> dict[str, dict[str, str]]:
+    """`crisis.line.*` and `crisis.emergency.*` for text: name, how, phone, sms, url, contact."""
+    values: dict[str, dict[str, str]] = {}
+    for role in CRISIS_ROLES:
+        resource = program.crisis_role(role)
+        fields = {"name": resource.name, "how": resource.how, "phone": resource.phone, "sms": resource.sms,
+                  "url": resource.url, "contact": resource.contact}
+        values[role] = {key: value for key, value in fields.items() if value}  # a missing one is an undefined name
+    return values
 
 
 def text_origin(module: Module, track_id: str) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
@@ -171,10 +186,14 @@ class _TextRenderer:
         except jinja2.UndefinedError as exc:
             name = _undefined_name(str(exc.message))
             track = self.context["track"]
-            known = ", ".join(f"track.vars.{v}" for v in track["vars"]) or "none defined"
+            if "crisis" in text:
+                crisis = [f"crisis.{role}.{key}" for role, values in self.context["crisis"].items() for key in values]
+                hint = "give it a value in program.yml's `crisis:` entries, or use one of: " + ", ".join(crisis)
+            else:
+                known = ", ".join(f"track.vars.{v}" for v in track["vars"]) or "none defined"
+                hint = f"define it under `vars:` in the track file, or use one of: {known}"
             self.problems.append(source.diagnostic_at_text(
-                path, text, name or "{{", f"undefined variable `{name}` for track `{track['id']}`",
-                f"define it under `vars:` in the track file, or use one of: {known}"))
+                path, text, name or "{{", f"undefined variable `{name}` for track `{track['id']}`", hint))
         except jinja2.TemplateSyntaxError as exc:
             self.problems.append(source.diagnostic_at_text(
                 path, text, "{", f"template syntax error in text: {exc.message}",
