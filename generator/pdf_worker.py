@@ -18,7 +18,10 @@ from typing import Callable
 
 from .errors import RunError
 
-DEFAULT_SECONDS = 180.0
+# Generous: the bundled 150-page handbook takes about 20 s on an idle 2-core machine and several
+# times that on a busy one; the limit is there to stop pathological text, which the text-size
+# and word-length limits mostly stop first.
+DEFAULT_SECONDS = 900.0
 _PR_SET_PDEATHSIG = 1
 
 
