@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from .check import CheckResult, check_curriculum
 from .diagnostics import CurriculumError, Diagnostic
 from .load import Curriculum
+from .page_layout import curriculum_footer_problems
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
 from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
 from .site import Publishing, ThemeFiles, build_site, write_project
@@ -54,6 +55,8 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     checked = passing_check(paths.curriculum)
     curriculum = checked.curriculum
     assert curriculum is not None
+    large_print = large_print or curriculum.program.handouts.large_print
+    refuse_footer_problems(curriculum, large_print=large_print)
     chosen = choose_tracks(curriculum, track_ids)
     views = [checked.views[track_id] for track_id in chosen]
     theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
@@ -85,6 +88,13 @@ def passing_check(curriculum_dir: Path) -> CheckResult:
     if not checked.ok:
         raise CurriculumError(checked.diagnostics)
     return checked
+
+
+def refuse_footer_problems(curriculum: Curriculum, *, large_print: bool) -> None:
+    """The check covers the large-print footer only when program.yml asks for large print."""
+    problems = curriculum_footer_problems(curriculum, large_print=large_print)
+    if problems:
+        raise CurriculumError(problems)
 
 
 def choose_tracks(curriculum: Curriculum, track_ids: Sequence[str]) -> list[str]:
@@ -176,6 +186,7 @@ def build_handouts(paths: BuildPaths, track_ids: Sequence[str] = (), *, weeks: S
     `paths.build`, then put each PDF in OUT/<track>/handouts/, one file replaced at a time."""
     checked = passing_check(paths.curriculum)
     assert checked.curriculum is not None
+    refuse_footer_problems(checked.curriculum, large_print=large_print)
     views = [checked.views[track_id] for track_id in choose_tracks(checked.curriculum, track_ids)]
     for view in views:
         missing = [n for n in weeks if not 1 <= n <= len(view.weeks)]

@@ -15,6 +15,7 @@ from typing import Optional
 from .diagnostics import CurriculumError, Diagnostic, errors
 from .lint import LintResult, lint
 from .load import Curriculum, load_curriculum
+from .page_layout import curriculum_footer_problems
 from .tailor import TrackView, tailor
 
 
@@ -48,5 +49,6 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
         except CurriculumError as exc:
             diagnostics.update(exc.diagnostics)
     linted = lint(curriculum, views, as_of or datetime.date.today())
+    diagnostics.update(curriculum_footer_problems(curriculum, large_print=curriculum.program.handouts.large_print))
     diagnostics.update(linted.findings)
     return CheckResult(curriculum, views, sorted(diagnostics), linted)

@@ -25,6 +25,7 @@ import markdown
 from markupsafe import Markup
 
 from .model import Module, Worksheet
+from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
                      long_date, markdown_text, packet_file, packet_sessions, week_packets,
                      worksheet_file)
@@ -34,22 +35,10 @@ _Item = TypeVar("_Item", Module, Worksheet)
 HandoutKind = Literal["packet", "families", "facilitator", "handbook", "worksheet"]
 
 # Bump when a change to this module alters the PDFs without altering their HTML.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True)
-class PrintSize:
-    """Type and spacing of one print variant. Body text never goes below 12 pt."""
-
-    body_pt: float
-    small_pt: float  # page header and footer
-    line_in: float  # height of one write-in line
-    bottom_margin_in: float  # room for the footer: crisis line, disclaimer, page x of y
-
-
-STANDARD = PrintSize(body_pt=12.5, small_pt=9.5, line_in=0.38, bottom_margin_in=1.2)
-LARGE_PRINT = PrintSize(body_pt=18, small_pt=12, line_in=0.5, bottom_margin_in=2.05)
+_CSS_SLOT = "/* print CSS */"
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
 
 
 @dataclass(frozen=True)
@@ -165,12 +154,16 @@ class _Printer:
 
     def _document(self, name: str, kind: HandoutKind, title: str, *, header: str, template: str,
                   description: str, **context: object) -> HandoutDocument:
-        css = self.env.get_template("handouts.css.j2").render(
-            size=self.size, paper=self.view.program.paper, header=header)
         html = self.env.get_template(template).render(
             view=self.view, program=self.view.program, track=self.view.track, kind=kind, title=title,
-            description=" ".join(description.split()), large_print=self.large_print, css=Markup(css),
+            description=" ".join(description.split()), large_print=self.large_print, css=Markup(_CSS_SLOT),
             **context)
+        # The margins are sized from the document's own running titles, so the HTML comes first.
+        margins = page_margins(self.view.program, self.size, header=header, running_titles=running_titles(html),
+                               large=self.large_print)
+        css = self.env.get_template("handouts.css.j2").render(
+            size=self.size, paper=self.view.program.paper, header=header, margins=margins, layout=layout_constants())
+        html = html.replace(_CSS_SLOT, css, 1)
         if self.large_print:
             name = f"{LARGE_PRINT_DIR}/{name}"
         return HandoutDocument(name, kind, title, html)
@@ -236,14 +229,15 @@ def write_pdf(html: str, target: Path) -> None:
     """Render one document with WeasyPrint; the file appears whole or not at all.
 
     The print HTML references no file or URL (CSS is inline, fonts are the system's), so
-    WeasyPrint has nothing to fetch.
+    WeasyPrint has nothing to fetch. Every PDF is tagged PDF/UA-1 (structure tree, language,
+    title shown); `<input>` elements, which only fillable worksheets have, become form fields.
     """
     from weasyprint import HTML  # imported here: it is slow to import and only PDF work needs it
 
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        HTML(string=html).write_pdf(partial)
+        HTML(string=html).write_pdf(partial, **PDF_OPTIONS)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

@@ -94,6 +94,15 @@ class Safety(Strict):
     rule_sets: dict[Slug, PhraseSet] = Field(default_factory=dict, description="New named rule sets.")
 
 
+class HandoutSettings(Strict):
+    """How the PDF handouts are laid out; the site always has the full text."""
+
+    layout: Literal["full", "compact"] = Field(
+        "full", description="full: every handout's whole text. compact: main message, key points, steps, "
+        "questions with room to write, practice and worksheets, about half the pages; the rest stays on the site.")
+    large_print: bool = Field(False, description="Also publish every PDF in large print (18 pt), linked from the site.")
+
+
 class Program(Strict):
     name: Text
     organization: Text
@@ -104,6 +113,7 @@ class Program(Strict):
     review_limit_months: int = Field(12, ge=1)
     families: dict[Slug, Family] = Field(min_length=1, description="Module families, in display order.")
     paper: Literal["letter", "a4"] = "letter"
+    handouts: HandoutSettings = Field(default_factory=HandoutSettings, description="Layout of the PDF handouts.")
     safety: Safety = Field(default_factory=Safety, description="Rules and phrases added for every track.")
 
 
