@@ -25,6 +25,8 @@ import markdown
 from markupsafe import Markup
 
 from .model import Module, Worksheet
+from .print_forms import (field_name, fillable_worksheet_file, has_form_fields, question_name,
+                          tidy_radio_groups)
 from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
                      long_date, markdown_text, packet_file, packet_sessions, week_packets,
@@ -32,7 +34,7 @@ from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, 
 from .tailor import SessionView, TrackView, WeekView
 
 _Item = TypeVar("_Item", Module, Worksheet)
-HandoutKind = Literal["packet", "families", "facilitator", "handbook", "worksheet"]
+HandoutKind = Literal["packet", "families", "facilitator", "handbook", "worksheet", "fillable"]
 
 # Bump when a change to this module alters the PDFs without altering their HTML.
 FORMAT_VERSION = "2"
@@ -106,6 +108,8 @@ def handout_documents(view: TrackView, *, large_print: bool = False,
     else:
         worksheets = _unique(w for week in chosen for s in week.sessions for w in s.worksheets)
     documents += [printer.worksheet(w) for w in worksheets]
+    if not large_print:  # on screen, a reader zooms: fillable PDFs have one size
+        documents += [printer.worksheet(w, fillable=True) for w in worksheets]
     return documents
 
 
@@ -146,17 +150,21 @@ class _Printer:
             parts=handbook_parts(self.view),
             description="Every participant handout and worksheet of the track, in schedule order.")
 
-    def worksheet(self, worksheet: Worksheet) -> HandoutDocument:
+    def worksheet(self, worksheet: Worksheet, *, fillable: bool = False) -> HandoutDocument:
+        """A blank worksheet to print, or with `fillable` one to fill in on screen (PDF form fields)."""
+        title = f"{_code_title(worksheet.code, worksheet.title)} ({'fillable ' if fillable else ''}worksheet)"
         return self._document(
-            worksheet_file(worksheet), "worksheet", f"{_code_title(worksheet.code, worksheet.title)} (worksheet)",
+            fillable_worksheet_file(worksheet) if fillable else worksheet_file(worksheet),
+            "fillable" if fillable else "worksheet", title,
             header=f"{self.view.program.name} · {self.view.track.title}", template="worksheet.html.j2",
-            worksheet=worksheet, description=worksheet.instructions)
+            worksheet=worksheet, fillable=fillable, description=worksheet.instructions)
 
     def _document(self, name: str, kind: HandoutKind, title: str, *, header: str, template: str,
                   description: str, **context: object) -> HandoutDocument:
         html = self.env.get_template(template).render(
             view=self.view, program=self.view.program, track=self.view.track, kind=kind, title=title,
-            description=" ".join(description.split()), large_print=self.large_print, css=Markup(_CSS_SLOT),
+            description=" ".join(description.split()), large_print=self.large_print, size=self.size,
+            css=Markup(_CSS_SLOT),
             **context)
         # The margins are sized from the document's own running titles, so the HTML comes first.
         margins = page_margins(self.view.program, self.size, header=header, running_titles=running_titles(html),
@@ -181,7 +189,8 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(md=_markdown_html, long_date=long_date, css_string=_css_string, squash=_squash)
-    env.globals.update(code_title=_code_title, modules_for=_modules_for)
+    env.globals.update(code_title=_code_title, modules_for=_modules_for, question_name=question_name,
+                       field_name=field_name)
     return env
 
 
@@ -238,6 +247,8 @@ def write_pdf(html: str, target: Path) -> None:
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         HTML(string=html).write_pdf(partial, **PDF_OPTIONS)
+        if has_form_fields(html):
+            tidy_radio_groups(partial)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

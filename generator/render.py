@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .model import Module, Program, Track, Worksheet
+from .print_forms import fillable_worksheet_file
 from .tailor import SessionView, TrackView, WeekView
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -184,7 +185,8 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
                        facilitator_week_page=facilitator_week_page, relative=_relative,
                        handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,
                        facilitator_packet_file=facilitator_packet_file, worksheet_file=worksheet_file,
-                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE)
+                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE,
+                       fillable_worksheet_file=fillable_worksheet_file)
     return env
 
 
