@@ -20,7 +20,7 @@ from .load import Curriculum
 from .page_layout import curriculum_footer_problems
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
 from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
-from .site import Publishing, ThemeFiles, build_site, write_project
+from .site import Publishing, ThemeFiles, build_site, track_site_url, write_project
 from .tailor import TrackView
 
 
@@ -60,7 +60,8 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     chosen = choose_tracks(curriculum, track_ids)
     views = [checked.views[track_id] for track_id in chosen]
     theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
-    handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print)
+    handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print,
+                                              track_url=track_site_url(site_url, view.track.id))
                 for view in views}
     rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
 
@@ -160,10 +161,14 @@ def zip_folder(folder: Path, target: Path) -> None:
     partial.replace(target)
 
 
-def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = False) -> list[HandoutBatch]:
-    """The track's standard PDFs, plus the large-print set when asked for."""
-    standard = handout_batch(view, project_dir)
-    return [standard, handout_batch(view, project_dir, large_print=True)] if large_print else [standard]
+def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = False,
+                   track_url: str | None = None) -> list[HandoutBatch]:
+    """The track's standard PDFs, plus the large-print set when asked for; with `track_url`, the
+    handouts carry QR codes of their pages."""
+    standard = handout_batch(view, project_dir, track_url=track_url)
+    if not large_print:
+        return [standard]
+    return [standard, handout_batch(view, project_dir, large_print=True, track_url=track_url)]
 
 
 def write_track_project(view: TrackView, project_dir: Path, published_dir: Path, theme: ThemeFiles,

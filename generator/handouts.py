@@ -27,10 +27,11 @@ from markupsafe import Markup
 from .model import Module, Worksheet
 from .print_forms import (field_name, fillable_worksheet_file, has_form_fields, question_name,
                           tidy_radio_groups)
+from .print_qr import page_link
 from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
-                     long_date, markdown_text, packet_file, packet_sessions, week_packets,
-                     worksheet_file)
+                     long_date, markdown_text, module_page, packet_file, packet_sessions, week_packets,
+                     worksheet_file, worksheet_page)
 from .tailor import SessionView, TrackView, WeekView
 
 _Item = TypeVar("_Item", Module, Worksheet)
@@ -90,12 +91,13 @@ def handbook_parts(view: TrackView) -> list[HandbookPart]:
     return parts
 
 
-def handout_documents(view: TrackView, *, large_print: bool = False,
-                      weeks: Optional[Collection[int]] = None) -> list[HandoutDocument]:
+def handout_documents(view: TrackView, *, large_print: bool = False, weeks: Optional[Collection[int]] = None,
+                      track_url: Optional[str] = None) -> list[HandoutDocument]:
     """Every PDF of the track: per week the participant and family packets and the facilitator
     guide; then the handbook and each worksheet alone. With `weeks`, only those weeks' packets
-    and the worksheets they use."""
-    printer = _Printer(view, large_print)
+    and the worksheets they use. With `track_url` (the track site's address), handouts and
+    worksheets carry a QR code and the short address of their page."""
+    printer = _Printer(view, large_print, track_url)
     chosen = [w for w in view.weeks if weeks is None or w.number in weeks]
     documents: list[HandoutDocument] = []
     for week in chosen:
@@ -116,9 +118,10 @@ def handout_documents(view: TrackView, *, large_print: bool = False,
 class _Printer:
     """Renders the print HTML of one track's documents."""
 
-    def __init__(self, view: TrackView, large_print: bool):
+    def __init__(self, view: TrackView, large_print: bool, track_url: Optional[str] = None):
         self.view = view
         self.large_print = large_print
+        self.track_url = track_url
         self.size = LARGE_PRINT if large_print else STANDARD
         self.env = _environment()
 
@@ -164,6 +167,7 @@ class _Printer:
         html = self.env.get_template(template).render(
             view=self.view, program=self.view.program, track=self.view.track, kind=kind, title=title,
             description=" ".join(description.split()), large_print=self.large_print, size=self.size,
+            track_url=self.track_url, layout=self.view.program.handouts.layout if kind in ("packet", "families") else "full",
             css=Markup(_CSS_SLOT),
             **context)
         # The margins are sized from the document's own running titles, so the HTML comes first.
@@ -190,7 +194,8 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(md=_markdown_html, long_date=long_date, css_string=_css_string, squash=_squash)
     env.globals.update(code_title=_code_title, modules_for=_modules_for, question_name=question_name,
-                       field_name=field_name)
+                       field_name=field_name, page_link=page_link, module_page=module_page,
+                       worksheet_page=worksheet_page)
     return env
 
 
@@ -276,8 +281,8 @@ def cache_folder(project_dir: Path) -> Path:
 
 
 def handout_batch(view: TrackView, project_dir: Path, *, large_print: bool = False,
-                  weeks: Optional[Collection[int]] = None) -> HandoutBatch:
-    documents = handout_documents(view, large_print=large_print, weeks=weeks)
+                  weeks: Optional[Collection[int]] = None, track_url: Optional[str] = None) -> HandoutBatch:
+    documents = handout_documents(view, large_print=large_print, weeks=weeks, track_url=track_url)
     return HandoutBatch(tuple(documents), cache_folder(project_dir), large_print, complete=weeks is None)
 
 

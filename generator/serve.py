@@ -38,7 +38,7 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
         choose_tracks(result.curriculum, [track_id])
         view = result.views[track_id]
         # Pages first, with the PDFs as last rendered; then the PDFs whose content changed.
-        handouts = track_handouts(view, build_dir / track_id)
+        handouts = track_handouts(view, build_dir / track_id, large_print=view.program.handouts.large_print)
         config = write_track_project(view, build_dir / track_id, Path("site") / track_id, theme, handouts,
                                      placeholders=True)
         try:
