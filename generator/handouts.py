@@ -27,6 +27,7 @@ from markupsafe import Markup
 from .model import Module, Worksheet
 from .print_forms import (field_name, fillable_worksheet_file, has_form_fields, question_name,
                           tidy_radio_groups)
+from .page_fit import fitted_document
 from .print_qr import page_link
 from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
@@ -245,13 +246,12 @@ def write_pdf(html: str, target: Path) -> None:
     The print HTML references no file or URL (CSS is inline, fonts are the system's), so
     WeasyPrint has nothing to fetch. Every PDF is tagged PDF/UA-1 (structure tree, language,
     title shown); `<input>` elements, which only fillable worksheets have, become form fields.
+    Parts that would leave a nearly empty page are tightened first (page_fit.py).
     """
-    from weasyprint import HTML  # imported here: it is slow to import and only PDF work needs it
-
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        HTML(string=html).write_pdf(partial, **PDF_OPTIONS)
+        fitted_document(html, PDF_OPTIONS).write_pdf(partial, **PDF_OPTIONS)
         if has_form_fields(html):
             tidy_radio_groups(partial)
         os.replace(partial, target)
