@@ -9,7 +9,8 @@ is never nearly empty. Psychoed prints no page meant to stay blank (no notes pag
 there is no exception for write-in pages by design.
 
 Each printed part (a handout, a worksheet, a cover, a facilitator session) is an element with
-class `part` or `cover` and an id. When a part's last page is nearly empty, the document is
+class `part` or `cover` and an id. When a part's last page is nearly empty, or a cover runs
+past the first page, the document is
 laid out again with that part marked `fit` (then `fit fit-more`): tighter spacing and shorter
 write-in lines (see handouts.css.j2), never smaller than 12 pt type. Parts that fit are left
 exactly as they were.
@@ -24,6 +25,7 @@ from typing import Any, Iterator
 FEW_WORDS = 40
 LITTLE_HEIGHT = 1 / 3
 FIT_CLASSES = ("fit", "fit fit-more")
+COVER = "cover"  # the id of a document's cover, which must fit its first page
 
 _PART = re.compile(r'<(?:article|section|div) class="(part|cover)\b([^"]*)" id="([^"]+)"')
 
@@ -76,8 +78,8 @@ def wasteful_parts(document: Any, ids: list[str]) -> set[str]:
     for index, page in enumerate(document.pages):
         on_page = [part for part in ids if part in page.anchors]
         on_top = on_page[0] if on_page else running
-        if index > 0 and on_top is not None and page_fill(page).nearly_empty:
-            wasteful.add(on_top)
+        if index > 0 and on_top is not None and (on_top == COVER or page_fill(page).nearly_empty):
+            wasteful.add(on_top)  # a cover that runs onto a second page is wasted paper too
         if on_page:
             running = on_page[-1]
     return wasteful

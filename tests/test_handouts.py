@@ -15,6 +15,7 @@ import pypdf
 import pytest
 
 from conftest import BUNDLED, read_page
+from page_fill import page_fills
 from generator.handouts import handbook_parts
 from generator.load import load_curriculum
 from generator.render import packet_sessions, week_packets
@@ -64,6 +65,16 @@ def bundled_pdfs(bundled_site) -> dict[str, dict[str, PdfText]]:
         track_id = path.relative_to(bundled_site / "site").parts[0]
         pdfs[track_id][path.relative_to(bundled_site / "site" / track_id / "handouts").as_posix()] = text
     return pdfs
+
+
+@pytest.fixture(scope="session")
+def anxiety_page_fills(bundled_site) -> dict[str, list]:
+    """Every printed PDF of one track (not the fillable copies), page by page: words and height used."""
+    folder = bundled_site / "site" / "anxiety" / "handouts"
+    files = sorted(p for p in folder.rglob("*.pdf") if "fillable" not in p.parts)
+    with ProcessPoolExecutor() as pool:
+        fills = list(pool.map(page_fills, files, chunksize=4))
+    return {path.relative_to(folder).as_posix(): pages for path, pages in zip(files, fills)}
 
 
 def expected_files(view: TrackView) -> set[str]:
@@ -134,6 +145,15 @@ def test_no_facilitator_text_in_participant_or_family_pdfs(bundled_pdfs, track_i
         assert {s for s in secret if s in pdfs[name].body} == set(), name
     in_guides = " ".join(pdf.body for name, pdf in pdfs.items() if name.startswith("facilitator-"))
     assert {s for s in secret if s not in in_guides} == set(), "the facilitator guides show all of it"
+
+
+def test_no_page_of_a_track_is_nearly_empty(anxiety_page_fills):
+    """Nearly empty: under 40 words of body text, ending in the top third of the text area
+    (tests/page_fill.py says why). Every PDF of the anxiety track, every page after the first."""
+    assert len(anxiety_page_fills) > 40
+    wasted = [(name, number, fill) for name, pages in anxiety_page_fills.items()
+              for number, fill in enumerate(pages, start=1) if number > 1 and fill.nearly_empty]
+    assert wasted == []
 
 
 def test_facilitator_guide_has_objectives_timing_totals_and_what_to_print(bundled_pdfs):
