@@ -40,18 +40,19 @@ class PageFill:
         return self.words < FEW_WORDS and self.used < LITTLE_HEIGHT
 
 
-def fitted_document(html: str, options: dict[str, Any]) -> Any:
+def fitted_document(html: str, options: dict[str, Any], **html_options: Any) -> Any:
     """The laid-out WeasyPrint document of `html`, with parts that would leave a nearly empty
-    page tightened (up to two steps)."""
+    page tightened (up to two steps). `options` go to rendering, `html_options` (such as a URL
+    fetcher) to WeasyPrint's HTML."""
     from weasyprint import HTML  # slow to import; only PDF work needs it
 
-    document = HTML(string=html).render(**options)
+    document = HTML(string=html, **html_options).render(**options)
     for fit_class in FIT_CLASSES:
         wasteful = wasteful_parts(document, part_ids(html))
         if not wasteful:
             break
         html = mark_parts(html, wasteful, fit_class)
-        document = HTML(string=html).render(**options)
+        document = HTML(string=html, **html_options).render(**options)
     return document
 
 
