@@ -20,10 +20,11 @@ from .errors import UsageError
 from .lock import holding
 from .publish import BUILD_MARKER, OUTPUT_MARKER, carry_tracks, guard_folders, mark, recover, staging_folder, swap_in, unpublished
 from .load import Curriculum
+from .page_layout import curriculum_footer_problems
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
 from .postbuild import sanitize_site
 from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
-from .engines import Engine, Publishing, get_engine
+from .engines import Engine, Publishing, get_engine, track_site_url
 from .shipped import ThemeFiles
 from .tailor import TrackView
 
@@ -59,6 +60,8 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
         checked = passing_check(paths.curriculum)
         curriculum = checked.curriculum
         assert curriculum is not None
+        large_print = large_print or curriculum.program.handouts.large_print
+        refuse_footer_problems(curriculum, large_print=large_print)
         chosen = choose_tracks(curriculum, track_ids)
         # A partial build also builds the tracks the published site lacks: the hub links every track.
         chosen += [t for t in unpublished(paths.out, curriculum.tracks) if t not in chosen]
@@ -68,7 +71,8 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
         mark(paths.build, BUILD_MARKER)
         staging = staging_folder(paths.out)  # first, so an output folder we cannot write fails fast
         try:
-            handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print)
+            handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print,
+                                                      track_url=track_site_url(site_url, view.track.id))
                         for view in views}
             rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
             publishing = Publishing(site_url=site_url,
@@ -93,6 +97,13 @@ def passing_check(curriculum_dir: Path) -> CheckResult:
     if not checked.ok:
         raise CurriculumError(checked.diagnostics)
     return checked
+
+
+def refuse_footer_problems(curriculum: Curriculum, *, large_print: bool) -> None:
+    """The check covers the large-print footer only when program.yml asks for large print."""
+    problems = curriculum_footer_problems(curriculum, large_print=large_print)
+    if problems:
+        raise CurriculumError(problems)
 
 
 def choose_tracks(curriculum: Curriculum, track_ids: Sequence[str]) -> list[str]:
@@ -160,10 +171,14 @@ def zip_folder(folder: Path, target: Path) -> None:
     partial.replace(target)
 
 
-def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = False) -> list[HandoutBatch]:
-    """The track's standard PDFs, plus the large-print set when asked for."""
-    standard = handout_batch(view, project_dir)
-    return [standard, handout_batch(view, project_dir, large_print=True)] if large_print else [standard]
+def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = False,
+                   track_url: str | None = None) -> list[HandoutBatch]:
+    """The track's standard PDFs, plus the large-print set when asked for; with `track_url`, the
+    handouts carry QR codes of their pages."""
+    standard = handout_batch(view, project_dir, track_url=track_url)
+    if not large_print:
+        return [standard]
+    return [standard, handout_batch(view, project_dir, large_print=True, track_url=track_url)]
 
 
 def write_track_project(engine: Engine, view: TrackView, project_dir: Path, published_dir: Path, theme: ThemeFiles,
@@ -189,6 +204,7 @@ def build_handouts(paths: BuildPaths, track_ids: Sequence[str] = (), *, weeks: S
         recover(paths.out)
         checked = passing_check(paths.curriculum)
         assert checked.curriculum is not None
+        refuse_footer_problems(checked.curriculum, large_print=large_print)
         views = [checked.views[track_id] for track_id in choose_tracks(checked.curriculum, track_ids)]
         for view in views:
             missing = [n for n in weeks if not 1 <= n <= len(view.weeks)]

@@ -18,6 +18,7 @@ from .links import link_problems
 from .lint import LintResult, lint
 from .load import Curriculum, load_curriculum
 from .regex_safety import unsafe_pattern_problems
+from .page_layout import curriculum_footer_problems
 from .tailor import TrackView, tailor
 
 
@@ -54,5 +55,6 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
     if unsafe:  # the content rules would run these patterns on every text: report them alone
         return CheckResult(curriculum, views, sorted(diagnostics.union(unsafe)))
     linted = lint(curriculum, views, as_of or datetime.date.today())
+    diagnostics.update(curriculum_footer_problems(curriculum, large_print=curriculum.program.handouts.large_print))
     diagnostics.update(linted.findings)
     return CheckResult(curriculum, views, sorted(diagnostics), linted)

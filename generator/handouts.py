@@ -25,35 +25,28 @@ from markupsafe import Markup
 
 from .model import Module, Worksheet
 from .crisis import numbers_to_print
+from .page_fit import fitted_document
+from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
 from .pdf_cache import PdfCache, checked_source
 from .pdf_worker import die_with_parent, render_in_time, time_limit
+from .print_forms import (field_name, fillable_worksheet_file, has_form_fields, question_name,
+                          tidy_radio_groups)
+from .print_qr import page_link
 from .print_safety import css_string, refusing_fetcher
 from .references import reference_plain
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
-                     long_date, markdown_text, packet_file, packet_sessions, week_packets,
-                     worksheet_file)
+                     long_date, markdown_text, module_page, packet_file, packet_sessions, week_packets,
+                     worksheet_file, worksheet_page)
 from .sanitize import clean_text_html
 from .tailor import SessionView, TrackView, WeekView
 
 _Item = TypeVar("_Item", Module, Worksheet)
-HandoutKind = Literal["packet", "families", "facilitator", "handbook", "worksheet"]
+HandoutKind = Literal["packet", "families", "facilitator", "handbook", "worksheet", "fillable"]
 
 # Bump when a change to this module alters the PDFs without altering their HTML.
 FORMAT_VERSION = "2"
-
-
-@dataclass(frozen=True)
-class PrintSize:
-    """Type and spacing of one print variant. Body text never goes below 12 pt."""
-
-    body_pt: float
-    small_pt: float  # page header and footer
-    line_in: float  # height of one write-in line
-    bottom_margin_in: float  # room for the footer: crisis line, disclaimer, page x of y
-
-
-STANDARD = PrintSize(body_pt=12.5, small_pt=9.5, line_in=0.38, bottom_margin_in=1.2)
-LARGE_PRINT = PrintSize(body_pt=18, small_pt=12, line_in=0.5, bottom_margin_in=2.05)
+_CSS_SLOT = "/* print CSS */"
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
 
 
 @dataclass(frozen=True)
@@ -103,12 +96,13 @@ def handbook_parts(view: TrackView) -> list[HandbookPart]:
     return parts
 
 
-def handout_documents(view: TrackView, *, large_print: bool = False,
-                      weeks: Optional[Collection[int]] = None) -> list[HandoutDocument]:
+def handout_documents(view: TrackView, *, large_print: bool = False, weeks: Optional[Collection[int]] = None,
+                      track_url: Optional[str] = None) -> list[HandoutDocument]:
     """Every PDF of the track: per week the participant and family packets and the facilitator
     guide; then the handbook and each worksheet alone. With `weeks`, only those weeks' packets
-    and the worksheets they use."""
-    printer = _Printer(view, large_print)
+    and the worksheets they use. With `track_url` (the track site's address), handouts and
+    worksheets carry a QR code and the short address of their page."""
+    printer = _Printer(view, large_print, track_url)
     chosen = [w for w in view.weeks if weeks is None or w.number in weeks]
     documents: list[HandoutDocument] = []
     for week in chosen:
@@ -121,15 +115,18 @@ def handout_documents(view: TrackView, *, large_print: bool = False,
     else:
         worksheets = _unique(w for week in chosen for s in week.sessions for w in s.worksheets)
     documents += [printer.worksheet(w) for w in worksheets]
+    if not large_print:  # on screen, a reader zooms: fillable PDFs have one size
+        documents += [printer.worksheet(w, fillable=True) for w in worksheets]
     return documents
 
 
 class _Printer:
     """Renders the print HTML of one track's documents."""
 
-    def __init__(self, view: TrackView, large_print: bool):
+    def __init__(self, view: TrackView, large_print: bool, track_url: Optional[str] = None):
         self.view = view
         self.large_print = large_print
+        self.track_url = track_url
         self.size = LARGE_PRINT if large_print else STANDARD
         self.env = _environment()
 
@@ -161,20 +158,29 @@ class _Printer:
             parts=handbook_parts(self.view),
             description="Every participant handout and worksheet of the track, in schedule order.")
 
-    def worksheet(self, worksheet: Worksheet) -> HandoutDocument:
+    def worksheet(self, worksheet: Worksheet, *, fillable: bool = False) -> HandoutDocument:
+        """A blank worksheet to print, or with `fillable` one to fill in on screen (PDF form fields)."""
+        title = f"{_code_title(worksheet.code, worksheet.title)} ({'fillable ' if fillable else ''}worksheet)"
         return self._document(
-            worksheet_file(worksheet), "worksheet", f"{_code_title(worksheet.code, worksheet.title)} (worksheet)",
+            fillable_worksheet_file(worksheet) if fillable else worksheet_file(worksheet),
+            "fillable" if fillable else "worksheet", title,
             header=f"{self.view.program.name} · {self.view.track.title}", template="worksheet.html.j2",
-            worksheet=worksheet, description=worksheet.instructions)
+            worksheet=worksheet, fillable=fillable, description=worksheet.instructions)
 
     def _document(self, name: str, kind: HandoutKind, title: str, *, header: str, template: str,
                   description: str, **context: object) -> HandoutDocument:
-        css = self.env.get_template("handouts.css.j2").render(
-            size=self.size, paper=self.view.program.paper, header=header)
         html = self.env.get_template(template).render(
             view=self.view, program=self.view.program, track=self.view.track, kind=kind, title=title,
-            description=" ".join(description.split()), large_print=self.large_print, css=Markup(css),
+            description=" ".join(description.split()), large_print=self.large_print, size=self.size,
+            track_url=self.track_url, layout=self.view.program.handouts.layout if kind in ("packet", "families") else "full",
+            css=Markup(_CSS_SLOT),
             **context)
+        # The margins are sized from the document's own running titles, so the HTML comes first.
+        margins = page_margins(self.view.program, self.size, header=header, running_titles=running_titles(html),
+                               large=self.large_print)
+        css = self.env.get_template("handouts.css.j2").render(
+            size=self.size, paper=self.view.program.paper, header=header, margins=margins, layout=layout_constants())
+        html = html.replace(_CSS_SLOT, css, 1)
         if self.large_print:
             name = f"{LARGE_PRINT_DIR}/{name}"
         return HandoutDocument(name, kind, title, html)
@@ -193,7 +199,9 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(md=_markdown_html, long_date=long_date, css_string=css_string, squash=_squash,
                        reference=reference_plain)
-    env.globals.update(code_title=_code_title, modules_for=_modules_for, numbers_to_print=numbers_to_print)
+    env.globals.update(code_title=_code_title, modules_for=_modules_for, numbers_to_print=numbers_to_print,
+                       question_name=question_name, field_name=field_name, page_link=page_link,
+                       module_page=module_page, worksheet_page=worksheet_page)
     return env
 
 
@@ -236,14 +244,16 @@ def write_pdf(html: str, target: Path) -> None:
     """Render one document with WeasyPrint; the file appears whole or not at all.
 
     The print HTML needs no file or URL (CSS is inline, fonts are the system's); the fetcher
-    refuses any that curriculum text might still name.
+    refuses any that curriculum text might still name. Every PDF is tagged PDF/UA-1 (structure
+    tree, language, title shown); `<input>` elements, which only fillable worksheets have, become
+    form fields. Parts that would leave a nearly empty page are tightened first (page_fit.py).
     """
-    from weasyprint import HTML  # imported here: it is slow to import and only PDF work needs it
-
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf(partial)
+        fitted_document(html, PDF_OPTIONS, url_fetcher=refusing_fetcher()).write_pdf(partial, **PDF_OPTIONS)
+        if has_form_fields(html):
+            tidy_radio_groups(partial)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -271,8 +281,8 @@ def cache_folder(project_dir: Path) -> Path:
 
 
 def handout_batch(view: TrackView, project_dir: Path, *, large_print: bool = False,
-                  weeks: Optional[Collection[int]] = None) -> HandoutBatch:
-    documents = handout_documents(view, large_print=large_print, weeks=weeks)
+                  weeks: Optional[Collection[int]] = None, track_url: Optional[str] = None) -> HandoutBatch:
+    documents = handout_documents(view, large_print=large_print, weeks=weeks, track_url=track_url)
     return HandoutBatch(tuple(documents), cache_folder(project_dir), large_print, complete=weeks is None)
 
 

@@ -129,6 +129,13 @@ class Safety(Strict):
 
 
 EngineName = Literal["mkdocs", "zensical"]
+class HandoutSettings(Strict):
+    """How the PDF handouts are laid out; the site always has the full text."""
+
+    layout: Literal["full", "compact"] = Field(
+        "full", description="full: every handout's whole text. compact: main message, key points, steps, "
+        "questions with room to write, practice and worksheets, about half the pages; the rest stays on the site.")
+    large_print: bool = Field(False, description="Also publish every PDF in large print (18 pt), linked from the site.")
 
 
 class Program(Strict):
@@ -143,6 +150,7 @@ class Program(Strict):
     review_limit_months: int = Field(12, ge=1)
     families: dict[Slug, Family] = Field(min_length=1, description="Module families, in display order.")
     paper: Literal["letter", "a4"] = "letter"
+    handouts: HandoutSettings = Field(default_factory=HandoutSettings, description="Layout of the PDF handouts.")
     safety: Safety = Field(default_factory=Safety, description="Rules and phrases added for every track.")
     engine: EngineName = Field("mkdocs", description="The static-site engine that builds the sites: mkdocs "
                                "(MkDocs + Material) or zensical. `psychoed build --engine` overrides it.")

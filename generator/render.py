@@ -19,6 +19,7 @@ from .crisis import crisis_actions
 from .csp import source_hash
 from .links import module_link_words, resolve_module_links
 from .model import Module, Program, Track, Worksheet
+from .print_forms import fillable_worksheet_file
 from .references import reference_text
 from .shipped import TEMPLATES
 from .tailor import SessionView, TrackView, WeekView
@@ -219,7 +220,7 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
                        offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE, crisis_actions=crisis_actions,
                        neighbours=neighbours, session_place=session_place, day_and_date=day_and_date,
                        week_dates=week_dates, meeting_days_text=meeting_days_text,
-                       TOPICS_PAGE=TOPICS_PAGE)
+                       TOPICS_PAGE=TOPICS_PAGE, fillable_worksheet_file=fillable_worksheet_file)
     return env
 
 

@@ -57,7 +57,7 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
         view = result.views[track_id]
         site_engine = get_engine(chosen.setdefault("engine", engine or result.curriculum.program.engine))
         # Pages first, with the PDFs as last rendered; then the PDFs whose content changed.
-        handouts = track_handouts(view, build_dir / track_id)
+        handouts = track_handouts(view, build_dir / track_id, large_print=view.program.handouts.large_print)
         config = write_track_project(site_engine, view, build_dir / track_id, Path("site") / track_id, theme,
                                      handouts, placeholders=True)
         try:

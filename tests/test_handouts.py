@@ -15,6 +15,7 @@ import pypdf
 import pytest
 
 from conftest import BUNDLED, read_page
+from page_fill import page_fills
 from generator.handouts import handbook_parts
 from generator.load import load_curriculum
 from generator.render import packet_sessions, week_packets
@@ -66,8 +67,19 @@ def bundled_pdfs(bundled_site) -> dict[str, dict[str, PdfText]]:
     return pdfs
 
 
+@pytest.fixture(scope="session")
+def anxiety_page_fills(bundled_site) -> dict[str, list]:
+    """Every printed PDF of one track (not the fillable copies), page by page: words and height used."""
+    folder = bundled_site / "site" / "anxiety" / "handouts"
+    files = sorted(p for p in folder.rglob("*.pdf") if "fillable" not in p.parts)
+    with ProcessPoolExecutor() as pool:
+        fills = list(pool.map(page_fills, files, chunksize=4))
+    return {path.relative_to(folder).as_posix(): pages for path, pages in zip(files, fills)}
+
+
 def expected_files(view: TrackView) -> set[str]:
     files = {"handbook.pdf"} | {f"worksheets/{w}.pdf" for w in view.worksheets}
+    files |= {f"worksheets/fillable/{w}.pdf" for w in view.worksheets}
     for week in view.weeks:
         files.add(f"facilitator-week-{week.number:02d}.pdf")
         if any(not view.for_families(s.module) for s in week.sessions):
@@ -133,6 +145,15 @@ def test_no_facilitator_text_in_participant_or_family_pdfs(bundled_pdfs, track_i
         assert {s for s in secret if s in pdfs[name].body} == set(), name
     in_guides = " ".join(pdf.body for name, pdf in pdfs.items() if name.startswith("facilitator-"))
     assert {s for s in secret if s not in in_guides} == set(), "the facilitator guides show all of it"
+
+
+def test_no_page_of_a_track_is_nearly_empty(anxiety_page_fills):
+    """Nearly empty: under 40 words of body text, ending in the top third of the text area
+    (tests/page_fill.py says why). Every PDF of the anxiety track, every page after the first."""
+    assert len(anxiety_page_fills) > 40
+    wasted = [(name, number, fill) for name, pages in anxiety_page_fills.items()
+              for number, fill in enumerate(pages, start=1) if number > 1 and fill.nearly_empty]
+    assert wasted == []
 
 
 def test_facilitator_guide_has_objectives_timing_totals_and_what_to_print(bundled_pdfs):
@@ -267,8 +288,9 @@ def test_handouts_command_builds_only_what_is_asked(psychoed, mini, tmp_path):
     run = psychoed("handouts", "--curriculum", mini, "--out", out, "--build-dir", build, "--week", "1")
     assert run.code == 0, run.err
     assert set(handouts_of(out, "alpha")) == {"week-01.pdf", "week-01-families.pdf", "facilitator-week-01.pdf",
-                                              "worksheets/log.pdf"}
-    assert set(handouts_of(out, "beta")) == {"week-01.pdf", "facilitator-week-01.pdf", "worksheets/log.pdf"}
+                                              "worksheets/log.pdf", "worksheets/fillable/log.pdf"}
+    assert set(handouts_of(out, "beta")) == {"week-01.pdf", "facilitator-week-01.pdf", "worksheets/log.pdf",
+                                             "worksheets/fillable/log.pdf"}
     assert not (out / "index.html").exists(), "the site itself is not built"
     assert [p.name for p in out.rglob(".*")] == [], "no partial files left behind"
 
@@ -314,10 +336,10 @@ def test_cache_renders_only_what_changed(psychoed, mini, tmp_path):
     first = psychoed(*args)
     assert first.code == 0, first.err
     cached = {track_id: mtimes(build / track_id / "handouts") for track_id in ("alpha", "beta")}
-    assert "handouts: 11 PDF(s) rendered, 0 unchanged" in first.out
+    assert "handouts: 13 PDF(s) rendered, 0 unchanged" in first.out
 
     second = psychoed(*args)
-    assert "handouts: 0 PDF(s) rendered, 11 unchanged" in second.out
+    assert "handouts: 0 PDF(s) rendered, 13 unchanged" in second.out
     assert {t: mtimes(build / t / "handouts") for t in cached} == cached, "nothing re-rendered"
     assert set(handouts_of(out, "alpha")) == set(cached["alpha"]), "the site still has every PDF"
 
@@ -330,7 +352,7 @@ def test_cache_renders_only_what_changed(psychoed, mini, tmp_path):
     containing = {(t, name) for t in cached for name, path in handouts_of(out, t).items()
                   if "Listen first, then ask." in " ".join(page_texts(path))}
     assert changed == containing == {("alpha", "week-01-families.pdf"), ("alpha", "facilitator-week-01.pdf")}
-    assert "handouts: 2 PDF(s) rendered, 9 unchanged" in third.out
+    assert "handouts: 2 PDF(s) rendered, 11 unchanged" in third.out
 
 
 def test_a_week_taken_out_of_the_schedule_leaves_no_pdf_behind(psychoed, mini, tmp_path):
@@ -360,16 +382,9 @@ def test_site_pages_link_the_pdfs(bundled_site):
     for worksheet in view.worksheets:
         page = read_page(site / "worksheets" / worksheet / "index.html").html
         assert f'href="../../handouts/worksheets/{worksheet}.pdf"' in page
+        assert f'href="../../handouts/worksheets/fillable/{worksheet}.pdf"' in page
 
 
-def test_large_print_build_links_both_sets(psychoed, mini, tmp_path):
-    out = tmp_path / "site"
-    run = psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build", "--track", "beta",
-                   "--large-print")
-    assert run.code == 0, run.err
-    assert {"week-01.pdf", "large-print/week-01.pdf", "large-print/handbook.pdf"} <= set(handouts_of(out, "beta"))
-    schedule = read_page(out / "beta" / "schedule" / "index.html").html
-    assert 'href="../handouts/large-print/week-01.pdf"' in schedule
 
 
 def test_the_print_html_fetches_nothing(mini):
