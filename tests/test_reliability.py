@@ -342,7 +342,7 @@ def test_a_long_text_repeated_by_aliases(psychoed, mini):
         file.write("x: &a " + "a " * 25_000 + "\ny: [" + ", ".join(["*a"] * 100_000) + "]\n")
     run, seconds = timed_check(psychoed, mini)
     assert (run.code, run.lines) == (1, [
-        "curriculum/modules/skills/breathing.yml:38:4: error: file expands to more than 2,000,000 characters of "
+        "curriculum/modules/skills/breathing.yml:39:4: error: file expands to more than 2,000,000 characters of "
         "text — aliases (*name) may not repeat long texts this many times"])
     assert seconds < 5
 
