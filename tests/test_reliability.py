@@ -383,3 +383,33 @@ def test_a_pdf_over_its_time_limit_is_stopped(tmp_path):
         render_in_time(write_pdf, html, tmp_path / "slow.pdf", 1.0)
     assert time.monotonic() - started < 5
     assert not list(tmp_path.iterdir()), "no file, and no partial file, is left"
+
+
+def test_serve_keeps_answering_while_a_date_is_broken(mini, tmp_path):
+    from test_serve import fetch, free_port, wait_for
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--curriculum", str(mini), "--track", "alpha",
+         "--port", str(port), "--build-dir", str(tmp_path / "build")],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    errors: list[str] = []
+    threading.Thread(target=lambda: errors.extend(server.stderr), daemon=True).start()
+    page = f"http://127.0.0.1:{port}/modules/skills/breathing/"
+    try:
+        wait_for(lambda: "Slow breaths calm the body." in fetch(page), what="the first preview")
+        edit(mini / "program.yml", "verified_on: 2026-11-01", "verified_on: 2026-02-30")
+        wait_for(lambda: any("is not a real date" in line for line in errors), what="the diagnostic")
+        assert "curriculum/program.yml:9:18: error: `2026-02-30` is not a real date: day is out of range for " \
+               "month — write an existing date as YYYY-MM-DD, e.g. 2026-11-01\n" in errors
+        started = time.monotonic()
+        assert "Slow breaths calm the body." in fetch(page), "the last good preview is still served"
+        assert time.monotonic() - started < 5
+        edit(mini / "program.yml", "verified_on: 2026-02-30", "verified_on: 2026-11-01")
+        edit(mini / "modules" / "skills" / "breathing.yml", "Slow breaths calm the body.", "Fixed again.")
+        wait_for(lambda: "Fixed again." in fetch(page), what="the preview after the fix")
+        assert not [line for line in errors if "internal error" in line or "Traceback" in line]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
