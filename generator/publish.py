@@ -100,8 +100,8 @@ def recover(out: Path) -> None:
     """Undo what a killed run left: put the retired site back when OUT is missing, then remove
     stale staging folders and retired copies. Call only while holding the output's lock."""
     retired = _retired(out)
-    if not out.exists() and retired.is_dir() and (retired / OUTPUT_MARKER).is_file():
-        retired.rename(out)
+    if not out.exists() and retired.is_dir() and not retired.is_symlink():
+        retired.rename(out)  # only a swap names a folder so, also before outputs had markers
     shutil.rmtree(retired, ignore_errors=True)
     if out.parent.is_dir():
         for stale in out.parent.glob(f"{_staging_prefix(out)}*"):
