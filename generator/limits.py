@@ -22,12 +22,13 @@ MAX_TEXT_CHARS = 50_000  # one text value
 MAX_FILE_CHARS = 2_000_000  # all text of one file, with every alias (*name) expanded
 MAX_VALUES = 200_000  # keys, values and items of one file, aliases expanded
 MAX_DEPTH = 40  # mappings and lists inside each other, aliases expanded
-MAX_QUOTE_DEPTH = 5  # block quotes (>) inside each other: the PDF renderer recurses per level
+MAX_TEXT_NESTING = 8  # block quotes (>) and lists inside each other: the PDF renderer recurses per level
 MAX_WORD_CHARS = 100  # one unbroken word: line breaking is quadratic in its length
 MAX_LINK_CHARS = 2_000  # a web address, which may be long but is still one word in print
 
 _WORD = re.compile(r"\S+")
-_QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+")
+# The run of block-quote and list markers that opens a line, e.g. "  > - 1. ".
+_NESTING_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)+")
 
 
 def text_limit_problems(source: SourceFile, texts: Iterable[tuple[tuple[Any, ...], str]]) -> Iterator[Diagnostic]:
@@ -39,11 +40,11 @@ def text_limit_problems(source: SourceFile, texts: Iterable[tuple[tuple[Any, ...
             yield source.diagnostic_at_text(
                 path, text, word[:40], f"a word of {len(word):,} characters without a space (the limit is {limit:,})",
                 "break it up with spaces; very long words cannot be printed")
-        depth = quote_depth(text)
-        if depth > MAX_QUOTE_DEPTH:
+        depth, line = nesting_depth(text)
+        if depth > MAX_TEXT_NESTING:
             yield source.diagnostic_at_text(
-                path, text, ">", f"block quotes nested {depth} deep (the limit is {MAX_QUOTE_DEPTH})",
-                "use at most a few levels of `>`")
+                path, text, line.strip()[:20], f"block quotes and lists nested {depth} deep (the limit is "
+                f"{MAX_TEXT_NESTING})", "use at most a few levels of `>` and of lists inside lists")
 
 
 def longest_word(text: str) -> str | None:
@@ -55,13 +56,19 @@ def longest_word(text: str) -> str | None:
     return None
 
 
-def quote_depth(text: str) -> int:
-    deepest = 0
+def nesting_depth(text: str) -> tuple[int, str]:
+    """The deepest nesting of block quotes and lists in Markdown `text`, and the line it is on.
+    Each marker at the start of a line counts, and so does each level of indentation."""
+    deepest, where = 0, ""
     for line in text.splitlines():
-        prefix = _QUOTE_PREFIX.match(line)
+        prefix = _NESTING_PREFIX.match(line)
         if prefix:
-            deepest = max(deepest, prefix.group(0).count(">"))
-    return deepest
+            markers = len(re.findall(r">|[-*+]|\d{1,9}[.)]", prefix.group(0)))
+            indent = len(line) - len(line.lstrip(" \t"))
+            depth = markers + indent // 4
+            if depth > deepest:
+                deepest, where = depth, line
+    return deepest, where
 
 
 def expansion_problem(root: yaml.Node, shown_as: str) -> Diagnostic | None:

@@ -278,13 +278,14 @@ def test_unknown_interface_language(psychoed, mini):
         "en, es, fr, de, zh or pt-BR"])
 
 
-def test_deeply_nested_block_quotes(psychoed, mini):
+@pytest.mark.parametrize("nesting, depth", [("> " * 60, 60), ("- " * 300, 300), ("> - 1. " * 3, 9)])
+def test_deeply_nested_block_quotes_and_lists(psychoed, mini, nesting, depth):
     edit(mini / "modules" / "skills" / "breathing.yml", "      Slow breathing helps with",
-         "      " + "> " * 60 + "Slow breathing helps with")
+         "      " + nesting + "Slow breathing helps with")
     run = psychoed("check", "--curriculum", mini)
     assert (run.code, run.lines) == (1, [
-        "curriculum/modules/skills/breathing.yml:14:7: error: block quotes nested 60 deep (the limit is 5) — "
-        "use at most a few levels of `>`"])
+        f"curriculum/modules/skills/breathing.yml:14:7: error: block quotes and lists nested {depth} deep (the "
+        "limit is 8) — use at most a few levels of `>` and of lists inside lists"])
 
 
 def test_unwritable_output_folder(psychoed, mini, tmp_path):
