@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -380,8 +381,10 @@ def test_a_pdf_over_its_time_limit_is_stopped(tmp_path):
 
     html = "<p>" + " ".join("w" * 3000 for _ in range(20)) + "</p>"
     started = time.monotonic()
-    with pytest.raises(PdfTimeLimit, match=r"^rendering slow\.pdf took more than 1 s and was stopped; very long"):
-        render_in_time(write_pdf, html, tmp_path / "slow.pdf", 1.0)
+    target = tmp_path / "slow.pdf"
+    with pytest.raises(PdfTimeLimit, match=f"^rendering {re.escape(str(target))} took more than 1 s and was stopped; "
+                                           "very long unbroken words or huge tables in its text can do this"):
+        render_in_time(write_pdf, html, target, 1.0)
     assert time.monotonic() - started < 5
     assert not list(tmp_path.iterdir()), "no file, and no partial file, is left"
 
@@ -414,3 +417,15 @@ def test_serve_keeps_answering_while_a_date_is_broken(mini, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_build_stops_at_a_pdf_over_its_time_limit(psychoed, mini, tmp_path, monkeypatch):
+    """Through the worker pool: the limit is enforced in the worker and reported in one line."""
+    monkeypatch.setenv("PSYCHOED_PDF_TIMEOUT", "0.01")  # raised to the 0.1 s minimum, less than any PDF takes
+    run = psychoed("handouts", "--curriculum", mini, "--out", tmp_path / "site", "--build-dir", tmp_path / "build",
+                   "--track", "alpha")
+    assert run.code == 1
+    assert re.fullmatch(rf"psychoed: error: rendering {re.escape(str(tmp_path / 'build' / 'alpha' / 'handouts'))}/"
+                        r"[\w/-]+\.pdf took more than 0\.1 s and was stopped; very long unbroken words or huge tables "
+                        r"in its text can do this \(PSYCHOED_PDF_TIMEOUT sets the limit\)\n", run.err), run.err
+    assert not list((tmp_path / "build").rglob("*.partial"))
