@@ -252,7 +252,8 @@ def _hung(signum: int, frame: object) -> None:
     raise _Hung()
 
 
-def run(cases: int, seed: int, curriculum: Path) -> tuple[Counter[str], list[tuple[int, Outcome]], float]:
+def run(cases: int, seed: int, curriculum: Path,
+        progress: int = 0) -> tuple[Counter[str], list[tuple[int, Outcome]], float]:
     counts: Counter[str] = Counter()
     findings: list[tuple[int, Outcome]] = []
     slowest = 0.0
@@ -265,6 +266,9 @@ def run(cases: int, seed: int, curriculum: Path) -> tuple[Counter[str], list[tup
             slowest = max(slowest, outcome.seconds)
             if outcome.kind in ("internal", "slow"):
                 findings.append((case_seed, outcome))
+            done = case_seed - seed + 1
+            if progress and done % progress == 0:
+                print(f"  … {done} cases: {dict(counts)}", file=sys.stderr, flush=True)
     return counts, findings, slowest
 
 
@@ -273,9 +277,10 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0, help="seed of the first case; case N uses seed+N")
     parser.add_argument("--curriculum", type=Path, default=REPO / "curriculum")
+    parser.add_argument("--progress", type=int, default=500, metavar="N", help="print the counts every N cases")
     args = parser.parse_args()
     started = time.perf_counter()
-    counts, findings, slowest = run(args.cases, args.seed, args.curriculum.resolve())
+    counts, findings, slowest = run(args.cases, args.seed, args.curriculum.resolve(), args.progress)
     total = time.perf_counter() - started
     print(f"{args.cases} cases (seeds {args.seed}..{args.seed + args.cases - 1}) in {total:.0f} s; "
           f"slowest case {slowest:.2f} s")
