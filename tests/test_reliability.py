@@ -79,6 +79,17 @@ def test_build_folder_that_is_the_project_folder_is_refused(psychoed, mini):
     assert run.err.startswith("psychoed: error: --build-dir . is the project folder;")
 
 
+@pytest.mark.parametrize("args, message", [
+    (("--out", "curriculum/site"), "--out curriculum/site is inside the curriculum folder; authors' files and "
+                                   "generated files must not mix, so give a folder outside it"),
+    (("--out", "out", "--build-dir", "out"), "--out and --build-dir are the same folder (out); give two folders"),
+])
+def test_output_inside_the_curriculum_or_shared_with_the_build_is_refused(psychoed, mini, args, message):
+    run = psychoed("build", "--curriculum", "curriculum", *args, cwd=mini.parent)
+    assert (run.code, run.err) == (2, f"psychoed: error: {message}\n")
+    assert not (mini / "site").exists() and not (mini.parent / "out").exists()
+
+
 def test_foreign_output_folder_is_refused_and_kept(psychoed, mini, tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
