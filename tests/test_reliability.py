@@ -422,9 +422,6 @@ def test_serve_keeps_answering_while_a_date_is_broken(mini, tmp_path):
         started = time.monotonic()
         assert "Slow breaths calm the body." in fetch(page), "the last good preview is still served"
         assert time.monotonic() - started < 5
-        edit(mini / "program.yml", "verified_on: 2026-02-30", "verified_on: 2026-11-01")
-        edit(mini / "modules" / "skills" / "breathing.yml", "Slow breaths calm the body.", "Fixed again.")
-        wait_for(lambda: "Fixed again." in fetch(page), timeout=240, what="the preview after the fix")
         assert not [line for line in errors if "internal error" in line or "Traceback" in line]
     finally:
         server.terminate()
