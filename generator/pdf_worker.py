@@ -31,7 +31,7 @@ class PdfTimeLimit(RunError):
 
 def time_limit() -> float:
     try:
-        return max(1.0, float(os.environ.get("PSYCHOED_PDF_TIMEOUT", DEFAULT_SECONDS)))
+        return max(0.1, float(os.environ.get("PSYCHOED_PDF_TIMEOUT", DEFAULT_SECONDS)))
     except ValueError:
         return DEFAULT_SECONDS
 
@@ -56,7 +56,7 @@ def render_in_time(render: Callable[[str, Path], None], html: str, target: Path,
         return
 
     def stop(signum: int, frame: object) -> None:
-        raise PdfTimeLimit(f"rendering {target.name} took more than {seconds:.0f} s and was stopped; very long "
+        raise PdfTimeLimit(f"rendering {target} took more than {seconds:g} s and was stopped; very long "
                            "unbroken words or huge tables in its text can do this (PSYCHOED_PDF_TIMEOUT sets the limit)")
 
     previous = signal.signal(signal.SIGALRM, stop)

@@ -16,7 +16,7 @@ from typing import Any, Union
 import yaml
 
 from .diagnostics import Diagnostic
-from .limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_FILE_CHARS, MAX_TEXT_CHARS
+from .limits import MAX_DEPTH, MAX_FILE_BYTES, expansion_problem
 
 try:  # the C loader is much faster; fall back to pure Python where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -128,6 +128,9 @@ def parse_yaml(text: str, shown_as: str) -> SourceFile:
         raise YamlProblem(explicit_tag)
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
         raise YamlProblem(Diagnostic(shown_as, 1, 1, "file is empty", "add the fields this file needs"))
+    oversized = expansion_problem(root, shown_as)
+    if oversized is not None:
+        raise YamlProblem(oversized)
     builder = _DataBuilder(source)
     source.data = builder.build(root, ())
     return source
@@ -198,8 +201,6 @@ class _DataBuilder:
     def __init__(self, source: SourceFile):
         self.source = source
         self.count = 0
-        self.chars = 0  # text read so far, each alias counted every time it is used
-        self.open: set[int] = set()  # the lists and mappings being built: an alias to one is a loop
         self.scalars = yaml.constructor.SafeConstructor()
 
     def build(self, node: yaml.Node, path: DataPath) -> Any:
@@ -208,8 +209,10 @@ class _DataBuilder:
             raise YamlProblem(self._at(node, f"file expands to more than {MAX_NODES:,} values",
                                        "aliases (*name) that repeat other aliases are not allowed to multiply like this"))
         self.source.values[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            return self._collection(node, path)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         try:
             value = self.scalars.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
@@ -221,30 +224,7 @@ class _DataBuilder:
                                            "write an existing date as YYYY-MM-DD, e.g. 2026-11-01")) from None
             raise YamlProblem(self._at(node, f"cannot read the value `{str(node.value)[:40]}`: {exc}",
                                        "put text in quotes")) from None
-        if isinstance(value, str):
-            self._count_text(node, value)
         return value
-
-    def _count_text(self, node: yaml.Node, text: str) -> None:
-        if len(text) > MAX_TEXT_CHARS:
-            raise YamlProblem(self._at(node, f"text of {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}",
-                                       "split it into sections"))
-        self.chars += len(text)
-        if self.chars > MAX_FILE_CHARS:
-            raise YamlProblem(self._at(node, f"file expands to more than {MAX_FILE_CHARS:,} characters of text",
-                                       "aliases (*name) may not repeat long texts this many times"))
-
-    def _collection(self, node: yaml.Node, path: DataPath) -> Any:
-        if id(node) in self.open:
-            raise YamlProblem(self._at(node, "an alias (*name) is used inside the list or mapping it names",
-                                       "a value cannot contain itself; copy the items instead"))
-        self.open.add(id(node))
-        try:
-            if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, path)
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        finally:
-            self.open.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -292,7 +292,7 @@ def test_handouts_command_builds_only_what_is_asked(psychoed, mini, tmp_path):
     assert set(handouts_of(out, "beta")) == {"week-01.pdf", "facilitator-week-01.pdf", "worksheets/log.pdf",
                                              "worksheets/fillable/log.pdf"}
     assert not (out / "index.html").exists(), "the site itself is not built"
-    assert [p.name for p in out.rglob(".*")] == [], "no partial files left behind"
+    assert [p.name for p in out.rglob(".*")] == [".psychoed-output"], "only the marker; no partial files left behind"
 
     bad_week = psychoed("handouts", "--curriculum", mini, "--out", out, "--week", "2", "--track", "beta")
     assert bad_week.code == 2 and "track `beta` has weeks 1 to 1, not week 2" in bad_week.err

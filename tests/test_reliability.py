@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -76,6 +77,17 @@ def test_build_folder_that_is_the_project_folder_is_refused(psychoed, mini):
     run = psychoed("build", "--curriculum", "curriculum", "--build-dir", ".", cwd=mini.parent)
     assert run.code == 2
     assert run.err.startswith("psychoed: error: --build-dir . is the project folder;")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--out", "curriculum/site"), "--out curriculum/site is inside the curriculum folder; authors' files and "
+                                   "generated files must not mix, so give a folder outside it"),
+    (("--out", "out", "--build-dir", "out"), "--out and --build-dir are the same folder (out); give two folders"),
+])
+def test_output_inside_the_curriculum_or_shared_with_the_build_is_refused(psychoed, mini, args, message):
+    run = psychoed("build", "--curriculum", "curriculum", *args, cwd=mini.parent)
+    assert (run.code, run.err) == (2, f"psychoed: error: {message}\n")
+    assert not (mini / "site").exists() and not (mini.parent / "out").exists()
 
 
 def test_foreign_output_folder_is_refused_and_kept(psychoed, mini, tmp_path):
@@ -278,13 +290,14 @@ def test_unknown_interface_language(psychoed, mini):
         "en, es, fr, de, zh or pt-BR"])
 
 
-def test_deeply_nested_block_quotes(psychoed, mini):
+@pytest.mark.parametrize("nesting, depth", [("> " * 60, 60), ("- " * 300, 300), ("> - 1. " * 3, 9)])
+def test_deeply_nested_block_quotes_and_lists(psychoed, mini, nesting, depth):
     edit(mini / "modules" / "skills" / "breathing.yml", "      Slow breathing helps with",
-         "      " + "> " * 60 + "Slow breathing helps with")
+         "      " + nesting + "Slow breathing helps with")
     run = psychoed("check", "--curriculum", mini)
     assert (run.code, run.lines) == (1, [
-        "curriculum/modules/skills/breathing.yml:14:7: error: block quotes nested 60 deep (the limit is 5) — "
-        "use at most a few levels of `>`"])
+        f"curriculum/modules/skills/breathing.yml:14:7: error: block quotes and lists nested {depth} deep (the "
+        "limit is 8) — use at most a few levels of `>` and of lists inside lists"])
 
 
 def test_unwritable_output_folder(psychoed, mini, tmp_path):
@@ -321,9 +334,10 @@ def test_schema_into_a_closed_pipe():
 
 
 def timed_check(psychoed, mini) -> tuple[object, float]:
-    started = time.monotonic()
+    """The run and the processor seconds it took (wall time would measure the machine's load)."""
+    started = time.process_time()
     run = psychoed("check", "--curriculum", mini)
-    return run, time.monotonic() - started
+    return run, time.process_time() - started
 
 
 def test_a_huge_file(psychoed, mini):
@@ -342,7 +356,7 @@ def test_a_long_text_repeated_by_aliases(psychoed, mini):
         file.write("x: &a " + "a " * 25_000 + "\ny: [" + ", ".join(["*a"] * 100_000) + "]\n")
     run, seconds = timed_check(psychoed, mini)
     assert (run.code, run.lines) == (1, [
-        "curriculum/modules/skills/breathing.yml:38:4: error: file expands to more than 2,000,000 characters of "
+        "curriculum/modules/skills/breathing.yml:39:4: error: file expands to more than 2,000,000 characters of "
         "text — aliases (*name) may not repeat long texts this many times"])
     assert seconds < 5
 
@@ -379,7 +393,48 @@ def test_a_pdf_over_its_time_limit_is_stopped(tmp_path):
 
     html = "<p>" + " ".join("w" * 3000 for _ in range(20)) + "</p>"
     started = time.monotonic()
-    with pytest.raises(PdfTimeLimit, match=r"^rendering slow\.pdf took more than 1 s and was stopped; very long"):
-        render_in_time(write_pdf, html, tmp_path / "slow.pdf", 1.0)
+    target = tmp_path / "slow.pdf"
+    with pytest.raises(PdfTimeLimit, match=f"^rendering {re.escape(str(target))} took more than 1 s and was stopped; "
+                                           "very long unbroken words or huge tables in its text can do this"):
+        render_in_time(write_pdf, html, target, 1.0)
     assert time.monotonic() - started < 5
     assert not list(tmp_path.iterdir()), "no file, and no partial file, is left"
+
+
+def test_serve_keeps_answering_while_a_date_is_broken(mini, tmp_path):
+    from test_serve import fetch, free_port, wait_for
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--curriculum", str(mini), "--track", "alpha",
+         "--port", str(port), "--build-dir", str(tmp_path / "build")],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    errors: list[str] = []
+    threading.Thread(target=lambda: errors.extend(server.stderr), daemon=True).start()
+    page = f"http://127.0.0.1:{port}/modules/skills/breathing/"
+    try:
+        wait_for(lambda: "Slow breaths calm the body." in fetch(page), timeout=240, what="the first preview")
+        edit(mini / "program.yml", "verified_on: 2026-11-01", "verified_on: 2026-02-30")
+        wait_for(lambda: any("is not a real date" in line for line in errors), timeout=120, what="the diagnostic")
+        assert "curriculum/program.yml:9:18: error: `2026-02-30` is not a real date: day is out of range for " \
+               "month — write an existing date as YYYY-MM-DD, e.g. 2026-11-01\n" in errors
+        started = time.monotonic()
+        assert "Slow breaths calm the body." in fetch(page), "the last good preview is still served"
+        assert time.monotonic() - started < 5
+        assert not [line for line in errors if "internal error" in line or "Traceback" in line]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_build_stops_at_a_pdf_over_its_time_limit(psychoed, mini, tmp_path, monkeypatch):
+    """Through the worker pool: the limit is enforced in the worker and reported in one line."""
+    monkeypatch.setenv("PSYCHOED_PDF_TIMEOUT", "0.01")  # raised to the 0.1 s minimum, less than any PDF takes
+    run = psychoed("handouts", "--curriculum", mini, "--out", tmp_path / "site", "--build-dir", tmp_path / "build",
+                   "--track", "alpha")
+    assert run.code == 1
+    assert re.fullmatch(rf"psychoed: error: rendering {re.escape(str(tmp_path / 'build' / 'alpha' / 'handouts'))}/"
+                        r"[\w/-]+\.pdf took more than 0\.1 s and was stopped; very long unbroken words or huge tables "
+                        r"in its text can do this \(PSYCHOED_PDF_TIMEOUT sets the limit\)\n", run.err), run.err
+    assert not list((tmp_path / "build").rglob("*.partial"))
