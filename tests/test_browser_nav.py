@@ -119,12 +119,12 @@ def test_next_links_walk_the_schedule_and_the_menu_has_no_facilitator_guide(tab,
     expected = in_schedule_order(view, first)[:4]
     page = tab.page
     page.goto(site_server.url(f"{track_id}/modules/{first.family}/{first.id}/"))
-    expect(page.locator(".psy-pager a[rel=prev]")).to_have_count(0)
+    expect(page.locator(".psy-pager a.psy-pager__previous")).to_have_count(0)
     for module in expected[1:]:
-        page.locator(".psy-pager a[rel=next]").click()
+        page.locator(".psy-pager a.psy-pager__next").click()
         expect(page).to_have_url(site_server.url(f"{track_id}/modules/{module.family}/{module.id}/"))
         expect(page.locator("h1")).to_have_text(module.title)
-    page.locator(".psy-pager a[rel=prev]").click()
+    page.locator(".psy-pager a.psy-pager__previous").click()
     expect(page.locator("h1")).to_have_text(expected[-2].title)
 
     menu = page.locator(".md-sidebar--primary .md-nav__link")
