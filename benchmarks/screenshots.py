@@ -6,7 +6,8 @@ Builds one track into build/screenshots/ (PDFs are cached there), serves it on 1
 photographs a module page and a worksheet (with a few answers typed in) in Debian's headless
 Chromium, then renders the first handout page of week 1's packet with pdftoppm (poppler-utils).
 `make screenshots` installs both. Writes docs/images/{module-page,worksheet-page,handout-page}.png,
-1000 px wide and reduced to a palette of colours so that each stays small.
+1000 px wide, and the home page and the worksheet on a phone, docs/images/{home,worksheet}-phone.png,
+375 px wide; each reduced to a palette of colours so that it stays small.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 WIDTH = 1000
 HEIGHT = 1150
 WORKSHEET_HEIGHT = 1700  # down to the first rows of the table, where the answers are
+PHONE = {"width": 375, "height": 1100}
 COLOURS = 96  # enough for anti-aliased text; keeps each PNG well under 150 KB
 
 
@@ -60,11 +62,11 @@ def served(folder: Path) -> Iterator[str]:
         thread.join()
 
 
-def save_small(png: Path, target: Path) -> None:
-    """Scale to WIDTH pixels wide and reduce to a palette, then write `target`."""
+def save_small(png: Path, target: Path, width: int = WIDTH) -> None:
+    """Scale to `width` pixels wide and reduce to a palette, then write `target`."""
     image = Image.open(png).convert("RGB")
-    if image.width != WIDTH:
-        image = image.resize((WIDTH, round(image.height * WIDTH / image.width)), Image.LANCZOS)
+    if image.width != width:
+        image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
     image.quantize(colors=COLOURS, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
     print(f"{target.relative_to(REPO) if target.is_relative_to(REPO) else target}: "
           f"{target.stat().st_size // 1024} KB")
@@ -78,6 +80,14 @@ def photograph(page: Page, target: Path, scratch: Path, height: int = HEIGHT) ->
     raw = scratch / target.name
     page.screenshot(path=raw, animations="disabled")
     save_small(raw, target)
+
+
+def photograph_phone(page: Page, target: Path, scratch: Path) -> None:
+    """The top of the page on a phone (PHONE), at its own width."""
+    page.evaluate("window.scrollTo(0, 0)")
+    raw = scratch / target.name
+    page.screenshot(path=raw, animations="disabled")
+    save_small(raw, target, width=PHONE["width"])
 
 
 def fill_some_answers(page: Page) -> None:
@@ -126,6 +136,15 @@ def main() -> None:
             page.goto(f"{base}{args.track}/worksheets/{worksheet.id}/")
             fill_some_answers(page)
             photograph(page, args.out / "worksheet-page.png", scratch, height=WORKSHEET_HEIGHT)
+            phone = browser.new_page(viewport=PHONE)
+            phone.goto(f"{base}{args.track}/")
+            photograph_phone(phone, args.out / "home-phone.png", scratch)
+            phone.goto(f"{base}{args.track}/worksheets/{worksheet.id}/")
+            fill_some_answers(phone)
+            phone.locator("[data-psy-worksheet] table").scroll_into_view_if_needed()
+            raw = scratch / "worksheet-phone.png"
+            phone.screenshot(path=raw, animations="disabled")
+            save_small(raw, args.out / "worksheet-phone.png", width=PHONE["width"])
             browser.close()
 
 

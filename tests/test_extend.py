@@ -60,5 +60,7 @@ def test_fifth_track_and_family_by_yaml_alone(psychoed, tmp_path):
     module = read_page(out / "grief" / "modules" / "mindfulness" / "mindful-minute" / "index.html")
     assert "when grief feels loud" in module.text
     home = read_page(out / "grief" / "index.html")
-    assert "Mindfulness" in home.text and "A mindful minute" in home.text  # nav section and schedule
+    assert "A mindful minute" in home.text  # the menu (week by week) and the weeks at a glance
+    topics = read_page(out / "grief" / "topics" / "index.html")
+    assert "Mindfulness" in topics.text and "A mindful minute" in topics.text  # the new family groups its module
     assert 'href="grief/"' in read_page(out / "index.html").html
