@@ -28,12 +28,19 @@ LONG_CRISIS = """crisis:
   - name: 988 Suicide & Crisis Lifeline
     contact: Call or text 988, or chat at 988lifeline.org, any time of the day or night
     verified_on: 2026-11-01
+    role: line
+    how: call or text 988
+    phone: "988"
+    sms: "988"
   - name: Lakeside County Mobile Crisis Team
     contact: Call 555-201-7000, any time, day or night
     verified_on: 2026-11-01
   - name: Emergency services
     contact: Call 911 if you or someone else is in immediate danger
     verified_on: 2026-11-01
+    role: emergency
+    how: call 911
+    phone: "911"
   - name: Crisis Text Line
     contact: Text HOME to 741741
     verified_on: 2026-11-01
@@ -116,7 +123,9 @@ def test_a_long_crisis_list_keeps_half_an_inch_clear_at_every_edge(mini, tmp_pat
 def test_a_footer_that_cannot_fit_is_an_error_at_program_yml(psychoed, mini, tmp_path):
     many = "crisis:\n" + "".join(
         f"  - name: County crisis line number {n}\n    contact: Call 555-201-70{n:02d} any time, day or night, "
-        f"and ask for the on-call counselor of the mobile team\n    verified_on: 2026-11-01\n" for n in range(14))
+        f"and ask for the on-call counselor of the mobile team\n    verified_on: 2026-11-01\n"
+        + {0: "    role: line\n    how: call the county crisis line\n", 1: "    role: emergency\n    how: call 911\n"}.get(n, "")
+        for n in range(14))
     curriculum = with_program(mini, "", crisis=many)
     check = psychoed("check", "--curriculum", curriculum)
     assert check.code == 1
