@@ -15,7 +15,7 @@ from pathlib import Path
 from .build import choose_tracks, track_handouts, write_track_project
 from .check import check_curriculum
 from .diagnostics import errors
-from .engines import SiteBuildError, get_engine
+from .engines import DEFAULT_ENGINE, Engine, SiteBuildError, get_engine
 from .handouts import copy_handouts, refresh_handouts
 from .render import HANDOUTS_DIR
 from .shipped import ThemeFiles
@@ -28,7 +28,7 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
     """Preview `track_id` with `engine` (default: the program's `engine:` setting)."""
     theme = ThemeFiles.for_project(curriculum_dir.resolve().parent)
     preview = Path(tempfile.mkdtemp(prefix="psychoed-serve-"))
-    chosen: dict[str, str] = {}
+    engines: list[Engine] = []  # the engine of the latest build: `engine:` in program.yml may change
 
     def rebuild() -> None:
         result = check_curriculum(curriculum_dir)
@@ -39,7 +39,8 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
             return
         choose_tracks(result.curriculum, [track_id])
         view = result.views[track_id]
-        site_engine = get_engine(chosen.setdefault("engine", engine or result.curriculum.program.engine))
+        site_engine = get_engine(engine or result.curriculum.program.engine)
+        engines[:] = [site_engine]
         # Pages first, with the PDFs as last rendered; then the PDFs whose content changed.
         handouts = track_handouts(view, build_dir / track_id)
         config = write_track_project(site_engine, view, build_dir / track_id, Path("site") / track_id, theme,
@@ -57,10 +58,10 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
             print(f"psychoed: {len(report.rendered)} PDF handout(s) updated", file=sys.stderr)
 
     rebuild()
-    site_engine = get_engine(chosen.get("engine") or engine or "mkdocs")
+    server = engines[0] if engines else get_engine(engine or DEFAULT_ENGINE)
     print(f"psychoed: serving `{track_id}` at http://{HOST}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     try:
-        site_engine.serve(preview, rebuild, [curriculum_dir.resolve(), theme.theme_dir, theme.base_config],
+        server.serve(preview, rebuild, [curriculum_dir.resolve(), theme.theme_dir, theme.base_config],
                           host=HOST, port=port)
     finally:
         shutil.rmtree(preview, ignore_errors=True)
