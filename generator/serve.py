@@ -15,7 +15,7 @@ from pathlib import Path
 from .build import choose_tracks, track_handouts, write_track_project
 from .check import check_curriculum
 from .diagnostics import CurriculumError, errors
-from .engines import SiteBuildError, get_engine
+from .engines import DEFAULT_ENGINE, Engine, SiteBuildError, get_engine
 from .errors import RunError, environment_problem
 from .lock import holding
 from .publish import BUILD_MARKER, mark
@@ -32,7 +32,7 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
     """Preview `track_id` with `engine` (default: the program's `engine:` setting)."""
     theme = ThemeFiles.for_project(curriculum_dir.resolve().parent)
     preview = Path(tempfile.mkdtemp(prefix="psychoed-serve-"))
-    chosen: dict[str, str] = {}
+    engines: list[Engine] = []  # the engine of the latest build: `engine:` in program.yml may change
 
     def rebuild() -> None:
         """One preview build, holding the build folder's lock; a failure keeps the last good preview
@@ -55,7 +55,8 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
             return
         choose_tracks(result.curriculum, [track_id])
         view = result.views[track_id]
-        site_engine = get_engine(chosen.setdefault("engine", engine or result.curriculum.program.engine))
+        site_engine = get_engine(engine or result.curriculum.program.engine)
+        engines[:] = [site_engine]
         # Pages first, with the PDFs as last rendered; then the PDFs whose content changed.
         handouts = track_handouts(view, build_dir / track_id, large_print=view.program.handouts.large_print)
         config = write_track_project(site_engine, view, build_dir / track_id, Path("site") / track_id, theme,
@@ -74,10 +75,10 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
             print(f"psychoed: {len(report.rendered)} PDF handout(s) updated", file=sys.stderr)
 
     rebuild()
-    site_engine = get_engine(chosen.get("engine") or engine or "mkdocs")
+    server = engines[0] if engines else get_engine(engine or DEFAULT_ENGINE)
     print(f"psychoed: serving `{track_id}` at http://{HOST}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     try:
-        site_engine.serve(preview, rebuild, [curriculum_dir.resolve(), theme.theme_dir, theme.base_config],
+        server.serve(preview, rebuild, [curriculum_dir.resolve(), theme.theme_dir, theme.base_config],
                           host=HOST, port=port)
     finally:
         shutil.rmtree(preview, ignore_errors=True)

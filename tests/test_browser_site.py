@@ -87,11 +87,11 @@ def test_answers_are_kept_only_when_asked_and_cleared_completely(tab, site_serve
     answers = answer_fields(page)
     page.reload()
     expect(keep).to_be_checked()
-    expect(page.get_by_role("status")).to_contain_text("saved answers are back")
+    expect(page.locator("[data-psy-controls]").get_by_role("status")).to_contain_text("saved answers are back")
     assert shown_answers(page) == answers
 
     page.get_by_role("button", name="Clear my answers").click()
-    expect(page.get_by_role("status")).to_contain_text("cleared")
+    expect(page.locator("[data-psy-controls]").get_by_role("status")).to_contain_text("cleared")
     assert shown_answers(page) == []
     expect(keep).not_to_be_checked()
     stored = stored_text(page)

@@ -1,20 +1,23 @@
 """The second engine: the core browser assertions against a track built with Zensical
-(`psychoed build --engine zensical`). Each test here runs the MkDocs suite's own assertions
-(the functions are shared, not copied) on one track, to keep the time down."""
+(`psychoed build --engine zensical`), on one track to keep the time down. Most tests run the
+MkDocs suite's own test functions (shared, not copied); the search tests have their own
+locators, as Zensical's search is a different component."""
 
 from __future__ import annotations
 
 import importlib.util
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+from playwright.sync_api import Page, expect
 
 import test_browser_accessibility as accessibility
 import test_browser_site as site
 import test_offline_copy as offline
-from browser_support import IN_CI, SiteServer
+from browser_support import IN_CI, SiteServer, axe_violations, describe, page_types, track_view
 from conftest import BUNDLED, html_pages, read_page
 from generator.cli import main
 from generator.engines import SiteBuildError, get_engine
@@ -67,16 +70,57 @@ def test_page_has_no_axe_violations(tab, zensical_server, kind):
     accessibility.test_page_has_no_axe_violations(tab, zensical_server, TRACK, kind)
 
 
+# Zensical's search is its own component (a dialog in a shadow root, a combobox and a listbox of
+# options), not Material's markup; the assertions are the MkDocs suite's, the locators its own.
+
+def search_for(page: Page, words: str) -> None:
+    """Open Zensical's search with the keyboard and type, key by key, until results show."""
+    page.keyboard.press("/")
+    query = page.get_by_role("combobox", name="Search")
+    expect(query).to_be_focused()
+    query.press_sequentially(words, delay=20)
+    expect(page.get_by_role("option").first).to_be_visible()
+
+
+def module_result(page: Page, module, suffix: str = "/"):
+    return page.locator(f'a[role="option"][href*="/modules/{module.family}/{module.id}{suffix}"]').first
+
+
+# Known gaps of Zensical 0.0.73's own search component (in a shadow root, out of the theme's reach):
+# the list of results scrolls, yet neither it nor its options take keyboard focus (the input
+# drives them with aria-activedescendant); each result's path is grey at 45 % (3.36:1).
+def is_known_search_gap(rule: str, target: list) -> bool:
+    # axe names an element inside a shadow root as [host selector, selector inside it].
+    where = " ".join(" ".join(part) if isinstance(part, list) else part for part in target)
+    return (rule == "scrollable-region-focusable" and where.endswith(".k")) or (
+        rule == "color-contrast" and "-path > li" in where)
+
+
 def test_open_search_with_results_has_no_axe_violations(tab, zensical_server):
-    accessibility.test_open_search_with_results_has_no_axe_violations(tab, zensical_server, TRACK)
+    tab.page.goto(zensical_server.url(f"{TRACK}/"))
+    search_for(tab.page, track_view(TRACK).weeks[0].sessions[0].module.title)
+    violations = axe_violations(tab.page)
+    others = [{**v, "nodes": [n for n in v["nodes"] if not is_known_search_gap(v["id"], n["target"])]}
+              for v in violations]
+    others = [v for v in others if v["nodes"]]
+    assert others == [], describe(others)
+    # When Zensical fixes them, this fails: then remove the exceptions.
+    assert {v["id"] for v in violations} == {"scrollable-region-focusable", "color-contrast"}
 
 
 def test_every_request_goes_to_the_local_server(tab, zensical_server):
-    site.test_every_request_goes_to_the_local_server(tab, zensical_server, TRACK)
+    for path in page_types(TRACK).values():
+        tab.page.goto(zensical_server.url(path))
+    search_for(tab.page, track_view(TRACK).weeks[0].sessions[0].module.title)
+    assert any("/workers/search." in url for url in tab.requests.urls), "the search worker's requests are seen too"
+    assert tab.requests.not_from(zensical_server.url()) == []
 
 
 def test_typing_a_module_title_finds_that_module(tab, zensical_server):
-    site.test_typing_a_module_title_finds_that_module(tab, zensical_server, TRACK)
+    module = track_view(TRACK).weeks[1].sessions[0].module
+    tab.page.goto(zensical_server.url(f"{TRACK}/"))
+    search_for(tab.page, module.title)
+    expect(module_result(tab.page, module)).to_contain_text(module.title)
 
 
 def test_worksheet_answers_are_kept_only_when_asked(tab, zensical_server):
@@ -89,11 +133,38 @@ def test_printed_page_has_crisis_footer_but_no_navigation(tab, zensical_server, 
 
 
 def test_offline_copy_is_linked_and_complete(zensical_site):
-    offline.test_home_page_links_the_offline_copy(zensical_site, TRACK)
+    home = read_page(zensical_site / "site" / TRACK / "index.html")
+    assert f'href="downloads/{TRACK}-offline.zip"' in home.html
+    with zipfile.ZipFile(offline.offline_zip(zensical_site, TRACK)) as archive:
+        names = archive.namelist()
+    assert all(name.startswith(f"{TRACK}-offline/") for name in names)
+    # Zensical's offline search index is one script beside index.html (Material's: search/search_index.js).
+    assert {f"{TRACK}-offline/index.html", f"{TRACK}-offline/search.js",
+            f"{TRACK}-offline/assets/javascripts/psychoed-iframe-worker.js"} <= set(names)
+    assert any(name.startswith(f"{TRACK}-offline/handouts/") for name in names)
 
 
 def test_offline_copy_works_from_file_urls_with_search(tab, zensical_site, tmp_path):
-    offline.test_offline_copy_works_from_file_urls_with_search(tab, zensical_site, tmp_path, TRACK)
+    with zipfile.ZipFile(offline.offline_zip(zensical_site, TRACK)) as archive:
+        archive.extractall(tmp_path)
+    folder = tmp_path / f"{TRACK}-offline"
+    html = "\n".join(path.read_text(encoding="utf-8") for path in folder.rglob("*.html"))
+    assert "unpkg" not in html and "<script src=\"http" not in html
+
+    page = tab.page
+    page.goto((folder / "index.html").as_uri())
+    expect(page.locator(".psy-crisis")).to_be_visible()
+    module = track_view(TRACK).weeks[1].sessions[0].module
+    search_for(page, module.title)
+    result = module_result(page, module, ".html")
+    expect(result).to_contain_text(module.title)
+    result.click()
+    expect(page.locator("h1")).to_have_text(module.title)
+    assert page.url.startswith(folder.as_uri())
+
+    page.goto((folder / "worksheets" / f"{next(iter(track_view(TRACK).worksheets))}.html").as_uri())
+    expect(page.locator("[data-psy-controls]")).to_be_visible()
+    assert tab.requests.urls and tab.requests.not_from(folder.as_uri() + "/") == []
 
 
 def test_a_broken_link_stops_the_zensical_build_with_its_place(tmp_path):

@@ -27,6 +27,7 @@ INSTALL_HINT = "install it with `pip install 'psychoed[zensical]'` (Zensical 0.0
 INNER_SITE = "site"  # where Zensical builds, relative to the project
 BUILD_SECONDS = 600
 
+
 class ZensicalEngine(Engine):
     name = "zensical"
 
@@ -62,11 +63,13 @@ class ZensicalEngine(Engine):
         # and is always installed.
         serve_with_live_reload(root, rebuild, watched, host=host, port=port)
 
+
 def zensical_config(config: dict[str, Any]) -> dict[str, Any]:
     """The MkDocs config, adjusted for what Zensical does differently."""
     adjusted = {**config, "site_dir": INNER_SITE}
     adjusted["theme"] = {**config["theme"], "variant": "classic"}
     return adjusted
+
 
 ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 FINDING = re.compile(r"^(Warning|Error):\s*(?P<message>.+)$")
