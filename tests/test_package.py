@@ -22,9 +22,13 @@ FILLED = {  # what a clinic writes over each placeholder of the skeleton, by how
     "your program": "Riverside IOP",
     "your organization": "Riverside Clinic",
     "the name of": "Riverside Crisis Line",
+    "how to reach it, read": "call or text 988",
     "how to reach it": "Call or text 988",
+    "the number to call": "\"988\"",  # quoted, as YAML needs for a phone number
     "its web address": "https://988lifeline.org",
+    "how to reach them, read": "call 911",
     "how to reach them": "Call 911 if you are in danger now",
+    "the emergency number": "\"911\"",
     "the day you checked": "2026-11-01",
 }
 
