@@ -26,7 +26,7 @@ from pypdf import PdfReader
 
 from browser_support import SiteServer
 from conftest import MINI
-from generator import load, tailor
+from generator import check, load, tailor
 from generator.cli import main
 from generator.handouts import write_pdf
 from generator.print_safety import css_string
@@ -191,6 +191,7 @@ def _switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "plain_value_problem", lambda key, text: None)
     monkeypatch.setattr(tailor, "first_markup_problem", lambda text: None)
     monkeypatch.setattr(tailor, "plain_value_problem", lambda key, text: None)
+    monkeypatch.setattr(check, "link_problems", lambda curriculum: iter(()))
 
 
 @pytest.fixture(scope="session")
