@@ -18,7 +18,7 @@ from .diagnostics import errors
 from .handouts import copy_handouts, refresh_handouts
 from .postbuild import sanitize_site
 from .render import HANDOUTS_DIR
-from .site import SiteBuildError, ThemeFiles, build_site
+from .site import Publishing, SiteBuildError, ThemeFiles, build_site
 
 HOST = "127.0.0.1"
 
@@ -41,7 +41,7 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
         # Pages first, with the PDFs as last rendered; then the PDFs whose content changed.
         handouts = track_handouts(view, build_dir / track_id)
         config = write_track_project(view, build_dir / track_id, Path("site") / track_id, theme, handouts,
-                                     placeholders=True)
+                                     placeholders=True, publishing=Publishing(preview=True))
         try:
             build_site(config, preview, track_id)
             sanitize_site(preview)

@@ -56,6 +56,9 @@ class Publishing:
 
     site_url: str | None = None  # the address of the whole published site (OUT/), when known
     portable: bool = False  # the offline copy: opened from file://, no server, search included
+    # `psychoed serve`: MkDocs' live reload adds an inline script that changes on every request,
+    # which no Content-Security-Policy hash can allow; the local preview goes without the policy.
+    preview: bool = False
 
 
 # mkdocs-material's offline plugin loads its Web Worker shim from a CDN unless a polyfill whose
@@ -99,7 +102,7 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
                 "crisis": [{"name": r.name, "contact": r.contact, "url": r.url} for r in program.crisis],
                 # The 404 page's links are absolute; without a site_url, OUT/ is the root of its host.
                 "site_path": urlsplit(site_url).path if site_url else f"/{track.id}/",
-                "csp": page_policy(theme),
+                "csp": "" if publishing.preview else page_policy(theme),
             }
         },
     }
