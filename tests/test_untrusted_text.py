@@ -115,11 +115,6 @@ def test_check_refuses_the_route_where_it_is_written(psychoed, mini, route):
     assert route.marker in written[line_number - 1] or route.marker in "\n".join(written[line_number - 1:line_number + 2])
 
 
-def test_the_bundled_curriculum_needs_none_of_it(psychoed):
-    run = psychoed("check", "--strict", "--curriculum", Path(__file__).resolve().parent.parent / "curriculum")
-    assert run.code == 0, run.out + run.err
-
-
 # --- layer 2: the hostile build, with the text checks switched off ---------------------------
 
 SECRET = "SECRET-FILE-MARKER-7c1f"
