@@ -46,15 +46,16 @@ _BUTTON_TYPES = frozenset({"button"})
 
 LINK_SCHEMES = frozenset({"https", "mailto", "tel", "sms"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# Browsers drop these anywhere in a URL, so `java\tscript:` is still a script link.
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
 
 
-def safe_link(url: str) -> bool:
+def safe_link(url: str, schemes: frozenset[str] = LINK_SCHEMES) -> bool:
     """Whether a link may point at `url` (already entity-decoded, as the browser reads it)."""
     cleaned = _IGNORED_IN_URLS.sub("", url)
     scheme = _SCHEME.match(cleaned)
     if scheme:
-        return scheme.group(1).lower() in LINK_SCHEMES
+        return scheme.group(1).lower() in schemes
     # Relative to the page, or to the site's root; never `//host/…` (another host) or `\\`.
     return not cleaned.startswith(("//", "\\", "/\\"))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from .build import choose_tracks, track_handouts, write_track_project
 from .check import check_curriculum
 from .diagnostics import CurriculumError, errors
-from .engines import DEFAULT_ENGINE, Engine, SiteBuildError, get_engine
+from .engines import DEFAULT_ENGINE, Engine, Publishing, SiteBuildError, get_engine
 from .errors import RunError, environment_problem
 from .lock import holding
 from .publish import BUILD_MARKER, mark
@@ -60,7 +60,7 @@ def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8
         # Pages first, with the PDFs as last rendered; then the PDFs whose content changed.
         handouts = track_handouts(view, build_dir / track_id, large_print=view.program.handouts.large_print)
         config = write_track_project(site_engine, view, build_dir / track_id, Path("site") / track_id, theme,
-                                     handouts, placeholders=True)
+                                     handouts, placeholders=True, publishing=Publishing(preview=True))
         try:
             site_engine.build(config, preview, track_id)
             sanitize_site(preview)

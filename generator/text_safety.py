@@ -12,11 +12,12 @@ import html
 import re
 from typing import Iterator, Optional
 
+from .sanitize import LINK_SCHEMES, safe_link
 from .substitute import TextProblem
 
 # Where links may go: web pages over https, email, phones, text messages. `module:` is the
 # site's own link to a module page (rendered to a relative link before Markdown sees it).
-ALLOWED_SCHEMES = frozenset({"https", "mailto", "tel", "sms", "module"})
+ALLOWED_SCHEMES = LINK_SCHEMES | {"module"}
 LINK_HINT = "write https://…, mailto:…, tel:…, sms:… or module:ID"
 
 RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>")
@@ -29,9 +30,6 @@ REFERENCE_TARGET = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S*?)>?(?:\s|$)
 # The keys whose values reach the site's name, page titles and menus (see plain_value_problem).
 PLAIN_KEYS = frozenset({"name", "organization", "title"})
 _NOT_PLAIN = re.compile(r"[<>\"]|&(?=[#A-Za-z])")  # `&` then a letter or # may start a character reference
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-# Browsers drop these anywhere in a URL, so `java\tscript:` is still a script link.
-_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
 
 
 def markup_problems(text: str) -> Iterator[TextProblem]:
@@ -81,11 +79,7 @@ def link_targets(text: str) -> Iterator[tuple[str, str]]:
 
 def allowed_target(url: str) -> bool:
     """Whether a link may point at `url`: an allowed scheme, or a relative address on this site."""
-    cleaned = _IGNORED_IN_URLS.sub("", html.unescape(url))
-    scheme = _SCHEME.match(cleaned)
-    if scheme:
-        return scheme.group(1).lower() in ALLOWED_SCHEMES
-    return not cleaned.startswith(("//", "\\", "/\\"))
+    return safe_link(html.unescape(url), ALLOWED_SCHEMES)
 
 
 def _shorten(text: str) -> str:

@@ -40,6 +40,9 @@ class Publishing:
     # Every track of the program as (id, title), for each page's links to the hub and the other
     # tracks; empty for a copy of one track alone (the offline copy has no hub beside it).
     tracks: tuple[tuple[str, str], ...] = ()
+    # `psychoed serve`: MkDocs' live reload adds an inline script that changes on every request,
+    # which no Content-Security-Policy hash can allow; the local preview goes without the policy.
+    preview: bool = False
 
 
 def track_site_url(site_url: str | None, track_id: str) -> str | None:

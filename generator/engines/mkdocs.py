@@ -63,7 +63,7 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
                            for r in program.crisis],
                 # The 404 page's links are absolute; without a site_url, OUT/ is the root of its host.
                 "site_path": urlsplit(site_url).path if site_url else f"/{track.id}/",
-                "csp": page_policy(theme),
+                "csp": "" if publishing.preview else page_policy(theme),
                 "facilitator_dir": FACILITATOR_DIR,
                 "tracks": [{"id": track_id, "title": title} for track_id, title in publishing.tracks],
             }
