@@ -19,7 +19,7 @@ import textstat
 from .diagnostics import Diagnostic
 from .load import Curriculum, strings
 from .model import Module, Worksheet
-from .rules_messaging import safe_messaging
+from .rules_messaging import blank, names_pattern, safe_messaging
 from .rules_numbers import number_findings
 from .rules_references import reference_findings
 from .rules_sentences import choppy_findings
@@ -122,8 +122,8 @@ def worksheet_texts(curriculum: Curriculum, worksheet: Worksheet, reader: Reader
 def phrase_findings(text: Text, phrases: list[ActivePhrase], book: RuleBook) -> Iterator[Diagnostic]:
     if text.reader == "citation":
         return
-    readable = _blank(text.text, _names_pattern(tuple(book.exempt_names)))
-    unquoted = _blank(readable, _QUOTED)
+    readable = blank(text.text, names_pattern(tuple(book.exempt_names)))
+    unquoted = blank(readable, _QUOTED)
     for phrase in phrases:
         for match in phrase.regex.finditer(unquoted if phrase.quotes_exempt else readable):
             words = text.text[match.start():match.end()]
@@ -133,15 +133,6 @@ def phrase_findings(text: Text, phrases: list[ActivePhrase], book: RuleBook) -> 
 
 
 _QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”')
-
-
-def _names_pattern(names: tuple[str, ...]) -> "re.Pattern[str]":
-    return re.compile("|".join(re.escape(n) for n in names) or r"(?!)", re.IGNORECASE)
-
-
-def _blank(text: str, pattern: "re.Pattern[str]") -> str:
-    """Replace matches with spaces, keeping every other character where it was."""
-    return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
 # --- per track -----------------------------------------------------------------------

@@ -23,12 +23,19 @@ class ReaderText(Protocol):
     reader: str
 
 
-def _names_pattern(names: tuple[str, ...]) -> "re.Pattern[str]":
+def names_pattern(names: tuple[str, ...]) -> "re.Pattern[str]":
     return re.compile("|".join(re.escape(n) for n in names) or r"(?!)", re.IGNORECASE)
 
 
-def _blank(text: str, pattern: "re.Pattern[str]") -> str:
+def blank(text: str, pattern: "re.Pattern[str]") -> str:
+    """Replace matches with spaces, keeping every other character where it was."""
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def crisis_services(curriculum: Curriculum) -> "re.Pattern[str]":
+    """The program's crisis service names: "988 Suicide & Crisis Lifeline" names help, it does not
+    discuss suicide."""
+    return names_pattern(tuple(r.name for r in curriculum.program.crisis))
 
 
 def safe_messaging(curriculum: Curriculum, module: Module, texts: list[ReaderText], book: RuleBook) -> Iterator[Diagnostic]:
@@ -36,9 +43,8 @@ def safe_messaging(curriculum: Curriculum, module: Module, texts: list[ReaderTex
     suicide = re.compile(book.suicide_terms, re.IGNORECASE)
     method = re.compile(book.method_terms, re.IGNORECASE)
     page = [t for t in texts if t.reader in ("participants", "families")]
-    # The program's crisis services are named, not discussed: "988 Suicide & Crisis Lifeline" is help.
-    services = _names_pattern(tuple(r.name for r in curriculum.program.crisis))
-    mentions = [(t, m) for t in page for m in [suicide.search(_blank(t.text, services))] if m]
+    services = crisis_services(curriculum)
+    mentions = [(t, m) for t in page for m in [suicide.search(blank(t.text, services))] if m]
     if not mentions:
         return
     first, match = mentions[0]
@@ -55,7 +61,7 @@ def safe_messaging(curriculum: Curriculum, module: Module, texts: list[ReaderTex
                                         "say how to reach help: {{ crisis.line.how }}; {{ crisis.emergency.how }} "
                                         "in an emergency", rule="safe-messaging")
     for text, _ in mentions:
-        for near in _near(_blank(text.text, services), suicide, method, book.method_window_words, advice):
+        for near in _near(blank(text.text, services), suicide, method, book.method_window_words, advice):
             yield text.source.diagnostic_at_text(text.path, text.text, near,
                                                  f"method or location word “{near}” near a mention of suicide or self-harm",
                                                  "name no method or location; speak of safety in general terms",

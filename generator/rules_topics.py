@@ -15,6 +15,7 @@ from .diagnostics import Diagnostic
 from .load import Curriculum
 from .model import Module
 from .rules import RuleBook, TopicDeadline
+from .rules_messaging import blank, crisis_services
 from .tailor import TrackView, text_origin
 
 RULE = "safety-topics"
@@ -68,11 +69,11 @@ def family_suicide_without_means_safety(curriculum: Curriculum, view: TrackView,
     if not view.for_families(module) or book.family_suicide_topic in module.covers:
         return
     suicide = re.compile(book.suicide_terms, re.IGNORECASE)
-    services = re.compile("|".join(re.escape(r.name) for r in curriculum.program.crisis), re.IGNORECASE)
+    services = crisis_services(curriculum)
     for path, text, field in texts:
         if field[0] == "content_notes":
             continue  # the note declares the mention; the finding points at the mention itself
-        match = suicide.search(services.sub(lambda m: " " * len(m.group(0)), text))
+        match = suicide.search(blank(text, services))
         if match:
             yield curriculum.source("module", module.id).diagnostic_at_text(
                 path, text, match.group(0), f"a family page that mentions suicide must cover "

@@ -50,7 +50,7 @@ def test_numbers_in_text_are_errors_naming_the_crisis_value(psychoed, mini, text
     "Since 2023, more people know the {{ crisis.line.name }}. Call a friend in 2024 too.",
     "Rate your worry from 0 to 10, then again after 20 minutes.",
     "In week 12 we review. Try 4-7-8 breathing or the 5-4-3-2-1 skill for 3 minutes.",
-    "About 1,000 people joined over 911 days; 988 minutes is a long time.",
+    "About 1,000 people joined over 911 days; 988 minutes is a long time. Call 100 people? No: call two.",
     "Read more at https://988lifeline.org or [the lifeline](https://988lifeline.org/chat).",
 ])
 def test_years_minutes_scales_weeks_and_links_are_not_numbers_to_call(psychoed, mini, text):

@@ -38,6 +38,7 @@ weeks:
     sessions:
       - module: mindful-minute
       - module: grounding
+      - module: safety-planning  # every track makes a safety plan in week 1 (rule safety-topics)
 """
 
 
