@@ -13,7 +13,9 @@ import pytest
 from generator.handouts import handout_documents
 from generator.load import load_curriculum
 from generator.render import render_track
-from generator.site import Publishing, ThemeFiles, project_config
+from generator.engines import Publishing
+from generator.engines.mkdocs import project_config
+from generator.shipped import ThemeFiles
 from generator.tailor import tailor
 from browser_support import TRACKS, track_view
 from generator.wayfinding import neighbours
