@@ -235,7 +235,8 @@ class Reference(Strict):
                                      "Administration (SAMHSA)'.")
     title: Text
     publisher: Optional[Text] = Field(None, description="Leave out when it is the same as the author.")
-    year: int = Field(ge=1800, le=2100)
+    year: Optional[int] = Field(None, ge=1800, le=2100, description="The year it was published. Leave it out "
+                                "for a web page that shows no date: it reads \"n.d.\" (no date), never a guessed year.")
     number: Optional[str] = Field(None, description="Publication number or DOI, e.g. '(SMA) 13-4182'.")
     url: Url
     tracks: Optional[list[Slug]] = Field(None, description="Only on these tracks' pages; default: every track.")

@@ -26,7 +26,8 @@ def reference_plain(reference: ReferenceItem) -> str:
 
 
 def _formatted(reference: Reference, title: str, url: str) -> str:
-    published = f"{reference.publisher}, {reference.year}" if _shows_publisher(reference) else str(reference.year)
+    year = str(reference.year) if reference.year else "n.d."  # an undated web page: "no date"
+    published = f"{reference.publisher}, {year}" if _shows_publisher(reference) else year
     parts = [reference.author, title, published, *([reference.number] if reference.number else [])]
     return " ".join(_sentence(part) for part in parts) + " " + url
 
