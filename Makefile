@@ -38,7 +38,9 @@ system-packages:
 $(VENV)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	# setuptools reports every editable install as a warning ("Editable installation …"), which
+	# says nothing about this project; keep the setup quiet.
+	PYTHONWARNINGS=ignore $(BIN)/pip install -q -e '.[test]'
 	touch $@
 
 schema: setup
