@@ -35,11 +35,11 @@ system-packages:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# setuptools reports every editable install as a warning ("Editable installation …") that says
+# nothing about this project: PYTHONWARNINGS keeps the setup quiet.
 $(VENV)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	# setuptools reports every editable install as a warning ("Editable installation …"), which
-	# says nothing about this project; keep the setup quiet.
 	PYTHONWARNINGS=ignore $(BIN)/pip install -q -e '.[test]'
 	touch $@
 
