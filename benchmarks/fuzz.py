@@ -55,6 +55,8 @@ HOSTILE_VALUES = [
     "café ☕ 𝄞", "all", "families", "participants", "letter", "a4", "text", "scale", "999999", "30", "31",
 ]
 # Keys that exist in some file kind, and some that exist in none.
+SAFETY_PLAN = "modules/relapse-prevention/safety-planning.yml"
+SCHEDULE_RULE_SETS = {"substance-use"}
 KEYS = ["title", "summary", "id", "family", "tracks", "weeks", "sessions", "module", "worksheets", "variants",
         "fields", "type", "min", "max", "rows", "columns", "options", "lines", "items", "crisis", "families",
         "language", "verified_on", "last_reviewed", "vars", "safety", "rules", "avoid", "pattern", "phrase",
@@ -200,15 +202,27 @@ class Fuzzer:
             write(chosen, mutated)
             return
         module = chosen if chosen.startswith("modules/") else self.companion
-        write(module, mutated if module == chosen else original(module))
-        module_text = original(module)
+        # Every track makes a safety plan in week 1 (a content rule), so the slice schedules it too.
+        modules = list(dict.fromkeys([module, SAFETY_PLAN]))
+        for each in modules:
+            write(each, mutated if each == chosen else original(each))
+        module_texts = "\n".join(original(each) for each in modules)
         for worksheet in (f for f in self.files if f.startswith("worksheets/")):
-            if Path(worksheet).stem in module_text:
+            if Path(worksheet).stem in module_texts:
                 write(worksheet, original(worksheet))
-        track_id = self._track_for(module_text)
-        track = yaml.load(original(f"tracks/{track_id}.yml"), Loader=_Loader)
-        track["weeks"] = [{"title": "Week one", "sessions": [{"module": Path(module).stem}]}]
-        write(f"tracks/{track_id}.yml", yaml.safe_dump(track, sort_keys=False, allow_unicode=True))
+        # Every track is in the slice (modules have variants for each), with a one-week schedule:
+        # the safety plan everywhere, and the module in one track that may schedule it.
+        track_id = self._track_for(original(module))
+        for each_track in sorted(Path(f).stem for f in self.files if f.startswith("tracks/")):
+            track = yaml.load(original(f"tracks/{each_track}.yml"), Loader=_Loader)
+            scheduled = modules if each_track == track_id else [SAFETY_PLAN]
+            track["weeks"] = [{"title": "Week one", "sessions": [{"module": Path(m).stem} for m in scheduled]}]
+            # A whole-schedule rule set (withdrawal and overdose safety in the first weeks) cannot
+            # hold for a one-week slice; the slice keeps the track's other rule sets.
+            safety = track.get("safety") or {}
+            if isinstance(safety, dict) and isinstance(safety.get("rules"), list):
+                safety["rules"] = [r for r in safety["rules"] if r not in SCHEDULE_RULE_SETS]
+            write(f"tracks/{each_track}.yml", yaml.safe_dump(track, sort_keys=False, allow_unicode=True))
 
     def _track_for(self, module_text: str) -> str:
         tracks = sorted(Path(f).stem for f in self.files if f.startswith("tracks/"))
