@@ -17,6 +17,7 @@ _LIST_ITEM = re.compile(r"^\s*([-+*]|\d+\.)\s")
 _LEAD_IN = re.compile(r"^\*\*[^*]{1,60}?[.:]\s*\*\*")  # a bold label such as "**Mental stage.**" is not a sentence
 _EMPHASIS = re.compile(r"\*\*|(?<!\w)[*_]|[*_](?!\w)")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]+[\"”’)]*")
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)|<[a-z]+:[^>\s]*>|\b(https?|mailto|tel|sms):\S+")  # dots in addresses end no sentence
 
 
 class ReaderText(Protocol):
@@ -47,7 +48,7 @@ def short_runs(markdown: str, max_words: int, min_run: int) -> list[list[str]]:
         if _LIST_ITEM.match(paragraph) or paragraph.lstrip().startswith(("#", "|", ">")):
             continue
         current: list[str] = []
-        prose = _EMPHASIS.sub("", _LEAD_IN.sub("", " ".join(paragraph.split())))
+        prose = _EMPHASIS.sub("", _LEAD_IN.sub("", _LINK_TARGET.sub("]", " ".join(paragraph.split()))))
         for sentence in (s.strip() for s in _SENTENCE.findall(prose)):
             quoted = sentence.startswith(('"', "“"))  # example thoughts or words are short by nature
             if not quoted and len(re.findall(r"[\w’']+", sentence)) <= max_words:

@@ -260,10 +260,10 @@ def test_dates_that_do_not_exist(psychoed, mini, tmp_path):
 
 
 @pytest.mark.parametrize("depth, message", [
-    (300, "curriculum/modules/skills/breathing.yml:38:43: error: lists and mappings nested more than 40 deep — "
+    (300, "curriculum/modules/skills/breathing.yml:42:43: error: lists and mappings nested more than 40 deep — "
           "flatten this part of the file"),
-    (100_000, "curriculum/modules/skills/breathing.yml:38:1003: error: YAML syntax error: exceeded maximum nesting "
-              "depth — check indentation and quoting near here (while increasing flow level that starts at line 38)"),
+    (100_000, "curriculum/modules/skills/breathing.yml:42:1003: error: YAML syntax error: exceeded maximum nesting "
+              "depth — check indentation and quoting near here (while increasing flow level that starts at line 42)"),
 ])
 def test_very_deep_nesting(psychoed, mini, depth, message):
     with (mini / "modules" / "skills" / "breathing.yml").open("a") as file:
@@ -356,7 +356,7 @@ def test_a_long_text_repeated_by_aliases(psychoed, mini):
         file.write("x: &a " + "a " * 25_000 + "\ny: [" + ", ".join(["*a"] * 100_000) + "]\n")
     run, seconds = timed_check(psychoed, mini)
     assert (run.code, run.lines) == (1, [
-        "curriculum/modules/skills/breathing.yml:39:4: error: file expands to more than 2,000,000 characters of "
+        "curriculum/modules/skills/breathing.yml:43:4: error: file expands to more than 2,000,000 characters of "
         "text — aliases (*name) may not repeat long texts this many times"])
     assert seconds < 5
 
@@ -375,7 +375,7 @@ def test_a_catastrophic_pattern_in_a_program_rule(psychoed, mini):
         file.write("safety:\n  avoid:\n    - pattern: '(a+)+$'\n      use: something else\n")
     run, seconds = timed_check(psychoed, mini)
     assert (run.code, run.lines) == (1, [
-        "curriculum/program.yml:15:16: error: `pattern` repeats a part that itself repeats (like `(a+)+`), which "
+        "curriculum/program.yml:25:16: error: `pattern` repeats a part that itself repeats (like `(a+)+`), which "
         "can take hours on a short text; write the inner part once, e.g. `(a+)` instead of `(a+)+`"])
     assert seconds < 5
 
