@@ -391,7 +391,8 @@ def test_a_very_long_word(psychoed, mini):
 def test_a_pdf_over_its_time_limit_is_stopped(tmp_path):
     from generator.handouts import write_pdf
 
-    html = "<p>" + " ".join("w" * 3000 for _ in range(20)) + "</p>"
+    # Unbroken words are quadratic to lay out: one of 8,000 characters alone takes seconds.
+    html = "<p>" + " ".join("w" * 8000 for _ in range(5)) + "</p>"
     started = time.monotonic()
     target = tmp_path / "slow.pdf"
     with pytest.raises(PdfTimeLimit, match=f"^rendering {re.escape(str(target))} took more than 1 s and was stopped; "
