@@ -52,35 +52,40 @@ def urge_riding_without_note(curriculum: Curriculum, view: TrackView, module: Mo
                              ) -> Iterator[Diagnostic]:
     if book.urge_riding_topic in module.covers:
         return
-    teaching = re.compile(book.urge_riding_terms, re.IGNORECASE)
-    for path, text, _ in texts:
-        match = teaching.search(text)
-        if match:
-            yield curriculum.source("module", module.id).diagnostic_at_text(
-                path, text, match.group(0), f"teaches riding out urges (“{match.group(0)}”) on track "
-                f"`{view.track.id}` without the note that this is not for urges to hurt yourself",
-                f"say what to do instead (safety plan, {{{{ crisis.line.how }}}}) and add `covers: "
-                f"[{book.urge_riding_topic}]`", rule=RULE)
-            return
+    found = first_mention(texts, re.compile(book.urge_riding_terms, re.IGNORECASE))
+    if found:
+        path, text, words = found
+        yield curriculum.source("module", module.id).diagnostic_at_text(
+            path, text, words, f"teaches riding out urges (“{words}”) on track "
+            f"`{view.track.id}` without the note that this is not for urges to hurt yourself",
+            f"say what to do instead (safety plan, {{{{ crisis.line.how }}}}) and add `covers: "
+            f"[{book.urge_riding_topic}]`", rule=RULE)
 
 
 def family_suicide_without_means_safety(curriculum: Curriculum, view: TrackView, module: Module, texts: list,
                                         book: RuleBook) -> Iterator[Diagnostic]:
     if not view.for_families(module) or book.family_suicide_topic in module.covers:
         return
-    suicide = re.compile(book.suicide_terms, re.IGNORECASE)
-    services = crisis_services(curriculum)
-    for path, text, field in texts:
-        if field[0] == "content_notes":
-            continue  # the note declares the mention; the finding points at the mention itself
-        match = suicide.search(blank(text, services))
+    # The content note declares the mention; the finding points at the mention itself.
+    found = first_mention([t for t in texts if t[2][0] != "content_notes"],
+                          re.compile(book.suicide_terms, re.IGNORECASE), ignore=crisis_services(curriculum))
+    if found:
+        path, text, words = found
+        yield curriculum.source("module", module.id).diagnostic_at_text(
+            path, text, words, f"a family page that mentions suicide must cover "
+            f"`{book.family_suicide_topic}` (track `{view.track.id}`)",
+            f"add means-safety advice ({book.safety_topics[book.family_suicide_topic].summary}) and "
+            f"`covers: [{book.family_suicide_topic}]`", rule=RULE)
+
+
+def first_mention(texts: list, pattern: "re.Pattern[str]", ignore: "re.Pattern[str] | None" = None) -> tuple[tuple, str, str] | None:
+    """(source path, text, matched words) of the first text that `pattern` finds, with the
+    `ignore`d names (crisis services) blanked out first; None if no text matches."""
+    for path, text, _ in texts:
+        match = pattern.search(blank(text, ignore) if ignore is not None else text)
         if match:
-            yield curriculum.source("module", module.id).diagnostic_at_text(
-                path, text, match.group(0), f"a family page that mentions suicide must cover "
-                f"`{book.family_suicide_topic}` (track `{view.track.id}`)",
-                f"add means-safety advice ({book.safety_topics[book.family_suicide_topic].summary}) and "
-                f"`covers: [{book.family_suicide_topic}]`", rule=RULE)
-            return
+            return path, text, match.group(0)
+    return None
 
 
 def deadlines_for(view: TrackView, book: RuleBook) -> list[TopicDeadline]:
