@@ -54,9 +54,3 @@ def content_security_policy(script_hashes: Iterable[str]) -> str:
         "form-action 'none'",
     ])
 
-
-def material_templates() -> Path:
-    """mkdocs-material's own templates folder."""
-    import material
-
-    return Path(material.__file__).resolve().parent / "templates"

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..csp import content_security_policy, material_templates, theme_script_hashes
+from ..csp import content_security_policy, theme_script_hashes
 from ..render import FACILITATOR_DIR, RenderedSite
 from ..shipped import ThemeFiles
 from ..tailor import TrackView
@@ -207,3 +207,10 @@ def serve_with_live_reload(root: Path, rebuild: Callable[[], None], watched: Seq
         pass
     finally:
         server.shutdown()
+
+
+def material_templates() -> Path:
+    """mkdocs-material's own templates folder: its fixed inline scripts are allowed by hash."""
+    import material
+
+    return Path(material.__file__).resolve().parent / "templates"
