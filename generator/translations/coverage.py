@@ -12,6 +12,8 @@ from .fields import dotted, text_hash, value_at
 from .overlays import Overlay
 from .translate import published_items, required_fields
 
+RULE = "translation-stale"
+
 
 def translation_problems(curriculum: Curriculum) -> list[Diagnostic]:
     found: list[Diagnostic] = []
@@ -27,25 +29,30 @@ def stamp_command(overlay: Overlay) -> str:
 
 
 def staleness_problems(curriculum: Curriculum, overlay: Overlay) -> Iterator[Diagnostic]:
-    """A warning at each translated field whose source text changed since it was stamped,
-    and at each translated field that was never stamped."""
+    """A warning at each translated field whose source text changed since it was stamped, and
+    for fields never stamped: one for the file when none is, else one at each such field."""
+    if overlay.texts and not overlay.hashes:
+        yield overlay.file.diagnostic((), f"this translation has no source hashes, so a change to the source text "
+                                      f"cannot be noticed ({len(overlay.texts)} translated fields)",
+                                      f"check it against {overlay.source.path}, then run `{stamp_command(overlay)}`",
+                                      severity="warning", rule=RULE)
+        return
     for path, _ in overlay.texts.items():
         source_text = value_at(overlay.source.data, path)
         stored = overlay.hashes.get(dotted(path))
         if not isinstance(source_text, str):
             continue
-        where = overlay.source.position(path)
-        source_at = f"{overlay.source.path}:{where.line}"
+        source_at = f"{overlay.source.path}:{overlay.source.position(path).line}"
         if stored is None:
             yield overlay.file.diagnostic(path, f"`{dotted(path)}` has no source hash, so a change to the source "
                                           "text cannot be noticed",
                                           f"check it against {source_at}, then run `{stamp_command(overlay)}`",
-                                          severity="warning", rule="translation-stale")
+                                          severity="warning", rule=RULE)
         elif stored != text_hash(source_text):
             yield overlay.file.diagnostic(path, f"stale translation: the source text of `{dotted(path)}` "
                                           f"({source_at}) changed after this was translated",
                                           f"update the translation to match, then run `{stamp_command(overlay)}`",
-                                          severity="warning", rule="translation-stale")
+                                          severity="warning", rule=RULE)
 
 
 def coverage_problems(curriculum: Curriculum, language: str) -> Iterator[Diagnostic]:
