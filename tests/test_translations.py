@@ -284,3 +284,27 @@ def test_szigriszt_pazos_on_known_text():
     assert inflesz_band(hiatus.szigriszt_pazos) == "muy fácil"
     assert inflesz_band(70) == "bastante fácil" and inflesz_band(60) == "normal"
     assert inflesz_band(30) == "muy difícil" and inflesz_band(85) == "muy fácil"
+
+
+# --- the notes on translated pages -----------------------------------------------------------
+
+
+def test_translated_pages_say_when_they_await_review_or_show_english_text(mini_es):
+    import markdown
+
+    from generator.render import render_track
+    from generator.tailor import tailor
+
+    translation = translate(load_curriculum(mini_es), "es")
+    site = render_track(tailor(translation.curriculum, "alpha"), translation=translation)
+    review = "Esta traducción todavía no tiene la revisión de un profesional clínico."
+    english = "Una parte del texto de esta página está en inglés porque todavía no está traducida."
+    module = site.pages["modules/skills/breathing.md"]
+    assert module.startswith("# Respiración\n\n!!! note psy-translation-note \"\"\n\n    " + review + " " + english)
+    assert review not in site.pages["worksheets/log.md"]  # reviewed ...
+    assert english in site.pages["worksheets/log.md"]  # ... but the program's text (crisis help) is English
+    html = markdown.markdown(module, extensions=["admonition", "attr_list", "md_in_html"])
+    assert '<div class="admonition note psy-translation-note">' in html and review in html
+
+    untranslated = render_track(tailor(load_curriculum(mini_es), "alpha"))
+    assert not [page for page in untranslated.pages.values() if "psy-translation-note" in page]

@@ -28,6 +28,7 @@ class Translation:
     curriculum: Curriculum  # same types, text replaced; `program.language` is the translation's
     untranslated: dict[Item, list[Path]] = field(default_factory=dict)  # fields shown in the source language
     awaiting_review: frozenset[Item] = frozenset()  # translated items without `reviewed_by` and `reviewed_on`
+    curriculum_source_language: str = "en"  # the language untranslated text is shown in
 
     def falls_back(self, kind: str, item_id: str) -> bool:
         """Whether a page made from this item shows some text in the source language."""
@@ -103,7 +104,7 @@ def translate(curriculum: Curriculum, language: str) -> Translation:
     )
     if problems:
         raise CurriculumError(problems)
-    return Translation(language, settings, result, untranslated, frozenset(awaiting))
+    return Translation(language, settings, result, untranslated, frozenset(awaiting), curriculum.program.language)
 
 
 def _with_texts(model: BaseModel, overlay: Overlay, problems: list[Diagnostic]) -> Any:
