@@ -308,3 +308,18 @@ def test_translated_pages_say_when_they_await_review_or_show_english_text(mini_e
 
     untranslated = render_track(tailor(load_curriculum(mini_es), "alpha"))
     assert not [page for page in untranslated.pages.values() if "psy-translation-note" in page]
+
+
+def test_a_translated_variant_and_an_unknown_translated_track(mini_es, psychoed):
+    replace_in(mini_es / "program.yml", "tracks: [alpha]", "tracks: [alpha, beta, gama]")
+    replace_in(mini_es / "modules" / "skills" / "breathing.es.yml", "title: Respiración\n",
+               "title: Respiración\nvariants:\n  beta:\n    main_message: Mensaje de la variante para {{ track.title }}.\n")
+    run = psychoed("check", "--curriculum", mini_es)
+    assert run.code == 1
+    assert "curriculum/program.yml:25:27: error: unknown track `gama` — tracks: alpha, beta" in run.out
+    report = json.loads(psychoed("translations", "--curriculum", mini_es, "--format", "json").out)
+    beta = next(r for r in report if r["track"] == "beta")
+    assert {"field": "variants.beta.facilitator.notes", "path": "curriculum/modules/skills/breathing.yml",
+            "line": 35} in beta["never_translated"]
+    translated = translate(load_curriculum(mini_es), "es").curriculum.modules["breathing"]
+    assert translated.variants["beta"].main_message == "Mensaje de la variante para {{ track.title }}."
