@@ -55,10 +55,10 @@ def text_leaves(kind: str, data: Any, path: Path = ()) -> Iterator[tuple[Path, s
 
 
 def translatable_leaves(kind: str, data: Any) -> Iterator[tuple[Path, str]]:
-    """The text leaves a translation is expected to cover (reference titles are optional:
-    the page keeps the original title of an English-only document)."""
+    """The text leaves a translation is expected to cover. References are not among them: a
+    title may be translated, but the page keeps the original title of an English-only document."""
     for path, text in text_leaves(kind, data):
-        if not _in_reference(path[:-1]):
+        if "references" not in path:
             yield path, text
 
 
