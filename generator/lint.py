@@ -14,8 +14,6 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Optional
 
-import textstat
-
 from .diagnostics import Diagnostic
 from .load import Curriculum, strings
 from .model import Module, Worksheet
@@ -209,10 +207,6 @@ def _grade_finding(source: SourceFile, path: tuple[Any, ...], message: str, scor
                    scale: ReadingScale) -> Diagnostic:
     severity = "error" if scale.far_too_hard(score) else "warning"
     return source.diagnostic(path, message, scale.goal, severity=severity, rule="readability")
-
-
-def grade_level(texts: list[Text]) -> float:
-    return float(textstat.flesch_kincaid_grade(_plain(texts)))
 
 
 def _plain(texts: list[Text]) -> str:
