@@ -131,7 +131,7 @@ def phrase_findings(text: Text, phrases: list[ActivePhrase], book: RuleBook) -> 
                                                  severity=phrase.severity, rule=phrase.rule)
 
 
-_QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”')
+_QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”|«[^»]*»')  # Spanish quotes with « »
 
 
 # --- per track -----------------------------------------------------------------------

@@ -154,4 +154,5 @@ def active_phrases(book: RuleBook, program: Program, track: Optional[Track], aud
 
 
 def _active(rule_id: str, rule: PhraseRule) -> ActivePhrase:
-    return ActivePhrase(rule_id, rule.regex(), rule.use or "", rule.severity, rule_id == "person-first")
+    quotes_exempt = rule_id in ("person-first", "person-first-es")  # quoted self-description, in either language
+    return ActivePhrase(rule_id, rule.regex(), rule.use or "", rule.severity, quotes_exempt)

@@ -46,8 +46,10 @@ def translated_text_findings(curriculum: Curriculum, language: str, as_of: datet
                 yield from (d for d in exc.diagnostics if d.path in overlay_paths)
     book = builtin_rules()
     text_rules = {"avoid", "readability", SHORT_SENTENCES}
-    for track_id in views:
-        text_rules |= set(all_rule_sets(book, translated.program, translated.tracks[track_id]))
+    for track_id in views:  # the phrase rules of this language (a rule set may share its id with another rule)
+        text_rules |= {set_id for set_id, phrase_set in all_rule_sets(book, translated.program,
+                                                                      translated.tracks[track_id]).items()
+                       if phrase_set.language in (None, language)}
     for finding in lint(translated, views, as_of, book).findings:
         if finding.path in overlay_paths and finding.rule in text_rules:
             yield finding

@@ -32,7 +32,7 @@ def reading_scale(language: str, limits: object) -> ReadingScale:
     if language.split("-")[0] == "es":
         warn, error = getattr(limits, "inflesz_warn_below"), getattr(limits, "inflesz_error_below")
         return ReadingScale(lambda text: spanish_reading(text).szigriszt_pazos, warn, error, False,
-                            lambda score: f"INFLESZ {score:.0f} ({inflesz_band(score)})",
+                            lambda score: f"INFLESZ {score:.1f} ({inflesz_band(score)})",
                             f"aim for INFLESZ {warn:g} or higher (bastante fácil): frases más cortas, "
                             "palabras de todos los días")
     warn, error = getattr(limits, "warn_above"), getattr(limits, "error_above")

@@ -108,7 +108,7 @@ def translate(curriculum: Curriculum, language: str) -> Translation:
 
 
 def _with_texts(model: BaseModel, overlay: Overlay, problems: list[Diagnostic]) -> Any:
-    data = model.model_dump()
+    data = model.model_dump(exclude_unset=True)  # a variant must not gain every field as an explicit None
     for path, text in overlay.texts.items():
         _put(data, path, text)
     try:
