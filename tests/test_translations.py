@@ -323,3 +323,11 @@ def test_a_translated_variant_and_an_unknown_translated_track(mini_es, psychoed)
             "line": 35} in beta["never_translated"]
     translated = translate(load_curriculum(mini_es), "es").curriculum.modules["breathing"]
     assert translated.variants["beta"].main_message == "Mensaje de la variante para {{ track.title }}."
+
+
+def test_a_translation_into_the_source_language_is_refused(mini_es, psychoed):
+    replace_in(mini_es / "program.yml", "translations:\n  es:", "translations:\n  en: {tracks: [alpha]}\n  es:")
+    run = psychoed("check", "--curriculum", mini_es)
+    assert run.code == 1
+    assert ("curriculum/program.yml:24:3: error: a translation into `en`, the language the curriculum is written "
+            "in — remove this entry") in run.out

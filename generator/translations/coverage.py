@@ -58,6 +58,11 @@ def staleness_problems(curriculum: Curriculum, overlay: Overlay) -> Iterator[Dia
 def coverage_problems(curriculum: Curriculum, language: str) -> Iterator[Diagnostic]:
     settings = curriculum.program.translations[language]
     program_source = curriculum.source("program", "program")
+    if language == curriculum.program.language:
+        yield program_source.diagnostic(("translations", language), f"a translation into `{language}`, the language "
+                                        "the curriculum is written in", "remove this entry, or change `language:`",
+                                        key=True)
+        return
     for index, track_id in enumerate(settings.tracks):
         if track_id not in curriculum.tracks:
             close = difflib.get_close_matches(track_id, list(curriculum.tracks), n=1)
