@@ -297,8 +297,8 @@ def test_translated_pages_say_when_they_await_review_or_show_english_text(mini_e
 
     translation = translate(load_curriculum(mini_es), "es")
     site = render_track(tailor(translation.curriculum, "alpha"), translation=translation)
-    review = "Esta traducción todavía no tiene la revisión de un profesional clínico."
-    english = "Una parte del texto de esta página está en inglés porque todavía no está traducida."
+    review = "Esta traducción está pendiente de revisión clínica."
+    english = ("Algunas partes de esta página todavía no están traducidas y se muestran en el idioma original.")
     module = site.pages["modules/skills/breathing.md"]
     assert module.startswith("# Respiración\n\n!!! note psy-translation-note \"\"\n\n    " + review + " " + english)
     assert review not in site.pages["worksheets/log.md"]  # reviewed ...

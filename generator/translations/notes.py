@@ -11,19 +11,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .translate import Translation
 
+# Keyed as in the interface catalogues (generator/locales/<lang>.yml), where these words will move.
 NOTE_WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "awaits_review": "This translation has not yet been reviewed by a clinician.",
-        "fallback": "Some text on this page is shown in {language} because it is not translated yet.",
+        "translation.awaits_review": "This translation awaits clinical review.",
+        "translation.partly_untranslated": "Parts of this page are not translated yet and show the original text.",
     },
     "es": {
-        "awaits_review": "Esta traducción todavía no tiene la revisión de un profesional clínico.",
-        "fallback": "Una parte del texto de esta página está en {language} porque todavía no está traducida.",
+        "translation.awaits_review": "Esta traducción está pendiente de revisión clínica.",
+        "translation.partly_untranslated": "Algunas partes de esta página todavía no están traducidas y se muestran "
+                                           "en el idioma original.",
     },
-}
-LANGUAGE_NAMES: dict[str, dict[str, str]] = {
-    "en": {"en": "English", "es": "Spanish"},
-    "es": {"en": "inglés", "es": "español"},
 }
 NOTE_CLASS = "psy-translation-note"
 
@@ -47,11 +45,9 @@ def page_note(translation: "Translation", items: list[tuple[str, str]]) -> str:
     sentences = []
     own = items[-1]
     if translation.awaits_review(*own):
-        sentences.append(words["awaits_review"])
+        sentences.append(words["translation.awaits_review"])
     if any(translation.falls_back(*item) for item in items):
-        source = translation.curriculum_source_language
-        name = LANGUAGE_NAMES.get(translation.language, LANGUAGE_NAMES["en"]).get(source, source)
-        sentences.append(words["fallback"].format(language=name))
+        sentences.append(words["translation.partly_untranslated"])
     if not sentences:
         return ""
     return f'!!! note {NOTE_CLASS} ""\n\n    ' + " ".join(sentences) + "\n\n"

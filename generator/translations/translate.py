@@ -28,7 +28,6 @@ class Translation:
     curriculum: Curriculum  # same types, text replaced; `program.language` is the translation's
     untranslated: dict[Item, list[Path]] = field(default_factory=dict)  # fields shown in the source language
     awaiting_review: frozenset[Item] = frozenset()  # translated items without `reviewed_by` and `reviewed_on`
-    curriculum_source_language: str = "en"  # the language untranslated text is shown in
 
     def falls_back(self, kind: str, item_id: str) -> bool:
         """Whether a page made from this item shows some text in the source language."""
@@ -104,7 +103,7 @@ def translate(curriculum: Curriculum, language: str) -> Translation:
     )
     if problems:
         raise CurriculumError(problems)
-    return Translation(language, settings, result, untranslated, frozenset(awaiting), curriculum.program.language)
+    return Translation(language, settings, result, untranslated, frozenset(awaiting))
 
 
 def _with_texts(model: BaseModel, overlay: Overlay, problems: list[Diagnostic]) -> Any:
