@@ -331,3 +331,16 @@ def test_a_translation_into_the_source_language_is_refused(mini_es, psychoed):
     assert run.code == 1
     assert ("curriculum/program.yml:24:3: error: a translation into `en`, the language the curriculum is written "
             "in — remove this entry") in run.out
+
+
+def test_a_translation_keeps_crisis_values_and_module_links_of_the_source(mini_es, psychoed):
+    replace_in(mini_es / "modules" / "skills" / "breathing.es.yml", "luego {{ crisis.line.how }}.",
+               "luego llame al 988.")
+    replace_in(mini_es / "modules" / "skills" / "breathing.es.yml", "title: Respiración",
+               "title: Respiración {{ track.title }}")
+    run = psychoed("check", "--curriculum", mini_es)
+    assert run.code == 1
+    shown = "curriculum/modules/skills/breathing.es.yml"
+    assert (f"{shown}:18:5: error: the translation of `practice.0` leaves out the value `{{{{ crisis.line.how }}}}` "
+            "that the source has — keep every {{ … }} value") in run.out
+    assert f"{shown}:1:8: error: the translation of `title` adds the value `{{{{ track.title }}}}`" in run.out

@@ -179,6 +179,27 @@ def _compare(kind: str, overlay: SourceFile, value: Any, source: Any, path: Data
             yield overlay.diagnostic(path, f"{where} should be text", "put the translated text in quotes")
         elif not value.strip():
             yield overlay.diagnostic(path, f"{where} is empty", "translate it, or leave the key out")
+        else:
+            yield from _kept_verbatim(overlay, path, value, source)
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+_MODULE_TARGET = re.compile(r"\]\(\s*(module:[^)\s]*)\s*\)")
+
+
+def _kept_verbatim(overlay: SourceFile, path: DataPath, text: str, source: str) -> Iterator[Diagnostic]:
+    """A translation keeps the source's `{{ … }}` values (crisis help, track variables) and its
+    links to other modules: dropping one would drop, say, how to reach the crisis line."""
+    for pattern, what, shown in ((_PLACEHOLDER, "value", "{{{{ {} }}}}"), (_MODULE_TARGET, "module link", "({})")):
+        wanted, written = set(pattern.findall(source)), set(pattern.findall(text))
+        for missing in sorted(wanted - written):
+            yield overlay.diagnostic(path, f"the translation of `{'.'.join(map(str, path))}` leaves out the {what} "
+                                     f"`{shown.format(missing)}` that the source has",
+                                     "keep every {{ … }} value and module: link of the source, written as in the source")
+        for extra in sorted(written - wanted):
+            yield overlay.diagnostic(path, f"the translation of `{'.'.join(map(str, path))}` adds the {what} "
+                                     f"`{shown.format(extra)}`, which the source does not have",
+                                     "use the same {{ … }} values and module: links as the source")
 
 
 def _source_line(overlay: SourceFile, path: DataPath) -> str:
