@@ -1,8 +1,10 @@
 """Translations of a curriculum: `<stem>.<lang>.yml` overlays beside their sources.
 
-`overlays` reads and validates the files (called by the loader), `translate` builds the
-translated curriculum a site is rendered from, `staleness` and `stamp` keep each translated
-field tied to the source text it was made from, `report` says what is left to do, and
-`spanish` measures how easily Spanish text reads. Import the submodules directly: this
-package's `__init__` imports nothing, so the loader can use `overlays` without a cycle.
+`overlays` finds the files and checks each against its source (called by the loader),
+`translate` builds the translated curriculum a site is rendered from, `coverage` says what is
+stale, unstamped or missing, `check` adds that and the content rules on translated text to
+`psychoed check`, `stamp` records the source text each translation matches, `report` is
+`psychoed translations`, `notes` are the notes on translated pages, and `spanish`/`reading`
+measure how easily text reads in its language. Import the submodules directly: this package's
+`__init__` imports nothing, so the loader can use `overlays` without an import cycle.
 """
