@@ -20,6 +20,7 @@ from .load import Curriculum, load_curriculum
 from .regex_safety import unsafe_pattern_problems
 from .page_layout import curriculum_footer_problems
 from .tailor import TrackView, tailor
+from .translations.check import translation_findings
 
 
 @dataclass(frozen=True)
@@ -57,4 +58,5 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
     linted = lint(curriculum, views, as_of or datetime.date.today())
     diagnostics.update(curriculum_footer_problems(curriculum, large_print=curriculum.program.handouts.large_print))
     diagnostics.update(linted.findings)
+    diagnostics.update(translation_findings(curriculum, as_of or datetime.date.today()))
     return CheckResult(curriculum, views, sorted(diagnostics), linted)

@@ -1,4 +1,4 @@
-"""The `psychoed` command line: new, build, handouts, check, serve, schema.
+"""The `psychoed` command line: new, build, handouts, check, serve, translations, schema.
 
 Exit status: 0 success, 1 problems in the curriculum, 2 usage errors.
 """
@@ -144,6 +144,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR")
     engine_option(sub)
 
+    sub = command("translations", _translations, "report per language and track what is translated, stale and "
+                  "never translated; with --stamp, record the source text each translation matches")
+    curriculum_option(sub)
+    sub.add_argument("--stamp", nargs="*", type=Path, metavar="FILE",
+                     help="write `source_hashes` into these translation files (default: all of them) once they "
+                          "match their source")
+    sub.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+
     sub = command("schema", _schema, "print the JSON Schema of every file kind (or write them to a folder)")
     sub.add_argument("--write", type=Path, metavar="DIR", help="write <kind>.schema.json files into DIR")
     return parser
@@ -232,6 +240,30 @@ def _serve(args: argparse.Namespace) -> int:
     _require_folder(args.curriculum)
     guard_folders(args.curriculum, None, args.build_dir)
     serve(args.curriculum, args.track, args.build_dir, port=args.port, engine=args.engine)
+    return EXIT_OK
+
+
+def _translations(args: argparse.Namespace) -> int:
+    from .load import load_curriculum
+    from .translations.report import report_json, report_text, translation_report
+    from .translations.stamp import stamp
+
+    _require_folder(args.curriculum)
+    curriculum = load_curriculum(args.curriculum)
+    if args.stamp is not None:
+        try:
+            written = stamp(curriculum, args.stamp)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        for path in written:
+            print(f"stamped {path}")
+        print(f"{len(written)} file(s) stamped", file=sys.stderr)
+        return EXIT_OK
+    reports = translation_report(curriculum)
+    if args.format == "json":
+        print(json.dumps(report_json(reports), indent=2, ensure_ascii=False))
+    else:
+        print(report_text(reports))
     return EXIT_OK
 
 

@@ -14,8 +14,6 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Optional
 
-import textstat
-
 from .diagnostics import Diagnostic
 from .load import Curriculum, strings
 from .model import Module, Worksheet
@@ -28,6 +26,7 @@ from .rules_topics import topic_findings
 from .rules import ActivePhrase, RuleBook, active_phrases, all_rule_sets, builtin_rules
 from .source import SourceFile
 from .tailor import TrackView, text_origin
+from .translations.reading import ReadingScale, reading_scale
 
 Reader = Literal["participants", "families", "facilitators", "citation"]
 
@@ -132,7 +131,7 @@ def phrase_findings(text: Text, phrases: list[ActivePhrase], book: RuleBook) -> 
                                                  severity=phrase.severity, rule=phrase.rule)
 
 
-_QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”')
+_QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”|«[^»]*»')  # Spanish quotes with « »
 
 
 # --- per track -----------------------------------------------------------------------
@@ -166,48 +165,52 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
         texts = list(worksheet_texts(curriculum, worksheet, audience))
         for text in texts:
             yield from phrase_findings(text, phrases[audience], book)
-        yield from worksheet_readability(worksheet, texts, book)
+        yield from worksheet_readability(worksheet, texts, book, program.language)
 
 
 def readability(curriculum: Curriculum, module: Module, track_id: str, texts: list[Text], book: RuleBook,
                 result: LintResult) -> Iterator[Diagnostic]:
     limits = book.readability
+    scale = reading_scale(curriculum.program.language, limits)
     measured = [t for t in texts if t.reader in ("participants", "families") and t.field[0] in _MEASURED]
     if not measured:
         return
-    grade = grade_level(measured)
-    result.grades.append(Grade(track_id, module.id, grade))
+    score = scale.measure(_plain(measured))
+    result.grades.append(Grade(track_id, module.id, score))
     source = curriculum.source("module", module.id)
     origin = text_origin(curriculum.modules[module.id], track_id)
-    if grade > limits.warn_above:
-        yield _grade_finding(source, ("title",), f"module text reads at grade {grade:.1f}", grade, limits)
+    if scale.too_hard(score):
+        yield _grade_finding(source, ("title",), f"module text reads at {scale.describe(score)}", score, scale)
     for i, section in enumerate(module.sections):
         in_section = [t for t in measured if t.field[:2] == ("sections", i)]
         if sum(len(t.text.split()) for t in in_section) >= limits.section_min_words:
-            section_grade = grade_level(in_section)
-            if section_grade > limits.warn_above:
+            section_score = scale.measure(_plain(in_section))
+            if scale.too_hard(section_score):
                 yield _grade_finding(source, origin(("sections", i, "heading")),
-                                     f"section “{section.heading}” reads at grade {section_grade:.1f}", section_grade, limits)
+                                     f"section “{section.heading}” reads at {scale.describe(section_score)}",
+                                     section_score, scale)
 
 
-def worksheet_readability(worksheet: Worksheet, texts: list[Text], book: RuleBook) -> Iterator[Diagnostic]:
+def worksheet_readability(worksheet: Worksheet, texts: list[Text], book: RuleBook, language: str = "en"
+                          ) -> Iterator[Diagnostic]:
     """Instructions and help text of a worksheet, measured together (labels are fragments, not sentences)."""
     prose = [t for t in texts if t.field[0] == "instructions" or t.field[-1] == "help"]
     if sum(len(t.text.split()) for t in prose) >= book.readability.section_min_words:
-        grade = grade_level(prose)
-        if grade > book.readability.warn_above:
-            yield _grade_finding(texts[0].source, ("instructions",), f"worksheet text reads at grade {grade:.1f}",
-                                 grade, book.readability)
+        scale = reading_scale(language, book.readability)
+        score = scale.measure(_plain(prose))
+        if scale.too_hard(score):
+            yield _grade_finding(texts[0].source, ("instructions",), f"worksheet text reads at {scale.describe(score)}",
+                                 score, scale)
 
 
-def _grade_finding(source: SourceFile, path: tuple[Any, ...], message: str, grade: float, limits: Any) -> Diagnostic:
-    severity = "error" if grade > limits.error_above else "warning"
-    goal = f"aim for grade {limits.warn_above:g} or lower: shorter sentences, everyday words"
-    return source.diagnostic(path, message, goal, severity=severity, rule="readability")
+def _grade_finding(source: SourceFile, path: tuple[Any, ...], message: str, score: float,
+                   scale: ReadingScale) -> Diagnostic:
+    severity = "error" if scale.far_too_hard(score) else "warning"
+    return source.diagnostic(path, message, scale.goal, severity=severity, rule="readability")
 
 
-def grade_level(texts: list[Text]) -> float:
-    return float(textstat.flesch_kincaid_grade(" ".join(_as_sentences(t.text) for t in texts)))
+def _plain(texts: list[Text]) -> str:
+    return " ".join(_as_sentences(t.text) for t in texts)
 
 
 def _as_sentences(markdown: str) -> str:
@@ -254,7 +257,7 @@ def program_findings(curriculum: Curriculum, book: RuleBook, as_of: datetime.dat
     program = curriculum.program
     source = curriculum.source("program", "program")
     phrases = active_phrases(book, program, None, "participants")
-    for path, text in strings(program.model_dump(exclude={"safety", "language", "paper"})):
+    for path, text in strings(program.model_dump(exclude={"safety", "language", "paper", "translations"})):
         yield from phrase_findings(Text(source, path, text, "participants"), phrases, book)
     for kind in ("crisis", "resources"):
         for i, resource in enumerate(getattr(program, kind)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -22,6 +22,7 @@ from .placeholders import unfilled_placeholders, without_shadowed
 from .rules import builtin_rules
 from .source import SourceFile, YamlProblem, read_yaml
 from .text_safety import markup_problems, plain_value_problem
+from .translations.overlays import Overlay, OverlayKey, is_overlay_file, read_overlays
 
 
 
@@ -33,6 +34,7 @@ class Curriculum:
     modules: dict[str, Module]
     worksheets: dict[str, Worksheet]
     sources: dict[tuple[str, str], SourceFile]  # (kind, id) → where it came from
+    overlays: dict[OverlayKey, Overlay] = field(default_factory=dict)  # (language, kind, id) → its translation
 
     def source(self, kind: str, item_id: str) -> SourceFile:
         return self.sources[(kind, item_id)]
@@ -103,7 +105,9 @@ def load_curriculum(root: Path) -> Curriculum:
 
     if program is not None:
         modules = {mid: _with_family_audience(m, program) for mid, m in modules.items()}
-        curriculum = Curriculum(root, program, tracks, modules, worksheets, sources)
+        overlays, overlay_problems = read_overlays(root, program, sources, _overlay_text_checks)
+        problems.extend(overlay_problems)
+        curriculum = Curriculum(root, program, tracks, modules, worksheets, sources, overlays)
         problems.extend(d for d in cross_reference_problems(curriculum, unreadable))
     if problems:
         raise CurriculumError(problems)
@@ -114,7 +118,14 @@ def yaml_files(folder: Path, *, recursive: bool = False) -> list[Path]:
     if not folder.is_dir():
         return []
     pattern = "**/*" if recursive else "*"
-    return sorted(p for p in folder.glob(pattern) if p.suffix in (".yml", ".yaml") and p.is_file())
+    return sorted(p for p in folder.glob(pattern)
+                  if p.suffix in (".yml", ".yaml") and p.is_file() and not is_overlay_file(p))
+
+
+def _overlay_text_checks(source: SourceFile) -> list[Diagnostic]:
+    """The checks every file's text gets, for a translation overlay."""
+    texts = list(strings(source.data))
+    return [*unsafe_markup(source), *unfilled_placeholders(source, texts), *text_limit_problems(source, texts)]
 
 
 def _read_all(files: list[Path], read: Any) -> dict[str, Any]:

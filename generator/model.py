@@ -25,6 +25,11 @@ Slug = Annotated[
 Text = Annotated[str, StringConstraints(min_length=1), Field(description="Plain text; may use {{ track.vars.NAME }}.")]
 Markdown = Annotated[str, Field(description="Markdown; may use {{ track.vars.NAME }}. Raw HTML is not allowed.")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>]+$"), Field(description="A web address starting with https://.")]
+LanguageCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$"),
+    Field(description="A language code such as en, es or pt-BR."),
+]
 Audience = Literal["participants", "families", "all"]
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -120,6 +125,9 @@ class PhraseSet(Strict):
     applies: Literal["always", "families", "named"] = Field(
         "named", description="always: every text; families: family pages and tracks that name it; named: tracks that name it.")
     phrases: list[PhraseRule] = Field(min_length=1)
+    language: Optional[LanguageCode] = Field(  # type: ignore[valid-type]
+        None, description="Check only text in this language (the program's, or a translation's); "
+                          "default: text in every language.")
 
 
 class Safety(Strict):
@@ -138,10 +146,20 @@ class HandoutSettings(Strict):
     large_print: bool = Field(False, description="Also publish every PDF in large print (18 pt), linked from the site.")
 
 
+class TranslationSettings(Strict):
+    """One extra language the program publishes, from `<stem>.<lang>.yml` overlays beside the sources."""
+
+    tracks: list[Slug] = Field(min_length=1, description="The tracks published in this language.")
+    fallback: bool = Field(False, description="true: an untranslated field shows the source text and the page "
+                           "says so; false: an untranslated field is a `check` error.")
+
+
 class Program(Strict):
     name: Text
     organization: Text
-    language: str = "en"
+    language: LanguageCode = Field("en", description="The language the curriculum is written in.")
+    translations: dict[LanguageCode, TranslationSettings] = Field(  # type: ignore[valid-type]
+        default_factory=dict, description="Extra languages, e.g. `es: {tracks: [addiction], fallback: false}`.")
     disclaimer: Text = Field(description="Shown on every page and every handout.")
     crisis: list[CrisisResource] = Field(
         min_length=1, description="Shown on every page and every handout; exactly one has `role: line` and one "

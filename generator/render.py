@@ -10,7 +10,7 @@ import datetime
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 import jinja2
 from markupsafe import Markup
@@ -23,8 +23,12 @@ from .print_forms import fillable_worksheet_file
 from .references import reference_text
 from .shipped import TEMPLATES
 from .tailor import SessionView, TrackView, WeekView
+from .translations.notes import page_items, page_note, with_note
 from .wayfinding import (day_and_date, first_scheduled_in, meeting_days_text, neighbours, session_place,
                          week_dates)
+
+if TYPE_CHECKING:
+    from .translations.translate import Translation
 
 NavItem = Any  # MkDocs nav entries: "page.md" or {title: page | [NavItem, ...]}
 
@@ -97,16 +101,22 @@ def week_packets(view: TrackView, week: WeekView) -> list[PacketAudience]:
     return [audience for audience in audiences if packet_sessions(view, week, audience)]
 
 
-def render_track(view: TrackView, *, large_print: bool = False, offline_copy: bool = False) -> RenderedSite:
+def render_track(view: TrackView, *, large_print: bool = False, offline_copy: bool = False,
+                 translation: Optional[Translation] = None) -> RenderedSite:
     """The track's pages; `large_print` adds links to the large-print handouts next to the standard
-    ones, and `offline_copy` a link on the home page to the zip of the offline copy."""
+    ones, and `offline_copy` a link on the home page to the zip of the offline copy. With
+    `translation` (whose curriculum `view` was tailored from), a page says when its translation
+    awaits clinical review or shows some text in the source language."""
     env = _environment()
     pages: dict[str, str] = {}
 
     def page(path: str, template: str, **context: Any) -> None:
-        pages[path] = env.get_template(template).render(view=view, program=view.program, track=view.track,
-                                                        page_path=path, large_print=large_print,
-                                                        offline_copy=offline_copy, **context)
+        markdown = env.get_template(template).render(view=view, program=view.program, track=view.track,
+                                                     page_path=path, large_print=large_print,
+                                                     offline_copy=offline_copy, **context)
+        if translation is not None:
+            markdown = with_note(markdown, page_note(translation, page_items(path, view)))
+        pages[path] = markdown
 
     page("index.md", "home.md.j2")
     page("schedule.md", "schedule.md.j2")

@@ -36,6 +36,8 @@ class SafetyPlanStep(_Data):
 class Readability(_Data):
     warn_above: float
     error_above: float
+    inflesz_warn_below: float  # Spanish: Szigriszt-Pazos perspicuity on the INFLESZ scale
+    inflesz_error_below: float
     section_min_words: int
     short_sentence_words: int
     short_sentence_run: int
@@ -138,6 +140,8 @@ def active_phrases(book: RuleBook, program: Program, track: Optional[Track], aud
     named = set(program.safety.rules) | set(track.safety.rules if track else [])
     active: list[ActivePhrase] = []
     for set_id, phrase_set in all_rule_sets(book, program, track).items():
+        if phrase_set.language not in (None, program.language):
+            continue
         on = (phrase_set.applies == "always"
               or set_id in named
               or (phrase_set.applies == "families" and audience == "families"))
@@ -150,4 +154,5 @@ def active_phrases(book: RuleBook, program: Program, track: Optional[Track], aud
 
 
 def _active(rule_id: str, rule: PhraseRule) -> ActivePhrase:
-    return ActivePhrase(rule_id, rule.regex(), rule.use or "", rule.severity, rule_id == "person-first")
+    quotes_exempt = rule_id in ("person-first", "person-first-es")  # quoted self-description, in either language
+    return ActivePhrase(rule_id, rule.regex(), rule.use or "", rule.severity, quotes_exempt)

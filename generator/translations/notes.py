@@ -1,0 +1,64 @@
+"""The two notes a translated page shows: its translation awaits clinical review, and some of
+its text is shown in the source language (a program with `fallback: true`).
+
+The words are kept here for now; the per-language interface catalogues will hold them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .translate import Translation
+
+# Keyed as in the interface catalogues (generator/locales/<lang>.yml), where these words will move.
+NOTE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "translation.awaits_review": "This translation awaits clinical review.",
+        "translation.partly_untranslated": "Parts of this page are not translated yet and show the original text.",
+    },
+    "es": {
+        "translation.awaits_review": "Esta traducción está pendiente de revisión clínica.",
+        "translation.partly_untranslated": "Algunas partes de esta página todavía no están traducidas y se muestran "
+                                           "en el idioma original.",
+    },
+}
+NOTE_CLASS = "psy-translation-note"
+
+
+def page_items(page_path: str, view: Any) -> list[tuple[str, str]]:
+    """The curriculum items whose text a page of a track shows (the program's shows on all)."""
+    items = [("program", "program"), ("track", view.track.id)]
+    for module in view.modules.values():
+        if page_path == f"modules/{module.family}/{module.id}.md":
+            return [*items, ("module", module.id)]
+    for worksheet_id in view.worksheets:
+        if page_path == f"worksheets/{worksheet_id}.md":
+            return [*items, ("worksheet", worksheet_id)]
+    return items
+
+
+def page_note(translation: "Translation", items: list[tuple[str, str]]) -> str:
+    """Markdown for the note (an admonition without a title), or "" when nothing needs saying.
+    Review is about the page's own item; the fallback note covers everything the page shows."""
+    words = NOTE_WORDS.get(translation.language, NOTE_WORDS["en"])
+    sentences = []
+    own = items[-1]
+    if translation.awaits_review(*own):
+        sentences.append(words["translation.awaits_review"])
+    if any(translation.falls_back(*item) for item in items):
+        sentences.append(words["translation.partly_untranslated"])
+    if not sentences:
+        return ""
+    return f'!!! note {NOTE_CLASS} ""\n\n    ' + " ".join(sentences) + "\n\n"
+
+
+def with_note(markdown: str, note: str) -> str:
+    """`markdown` with `note` right after its first `# ` heading (at the top when it has none)."""
+    if not note:
+        return markdown
+    lines = markdown.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith("# "):
+            return "".join(lines[:index + 1]) + "\n" + note + "".join(lines[index + 1:])
+    return note + markdown
