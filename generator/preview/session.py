@@ -1,0 +1,159 @@
+"""One preview session: the track's pages rebuilt in this process on every save, its PDFs after.
+
+A save runs the check, writes the track's engine project, builds the pages into the served
+folder and lets the browser reload; then the PDFs whose content changed render in the
+background (`pdfs.py`) and the browser reloads again when they land. A save that fails the
+check, or that the engine refuses, puts the error page in front of every page (`server.py`)
+until a save passes. Everything stays loaded between saves: modules, rule data, templates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..build import choose_tracks, track_handouts, write_track_project
+from ..check import CheckResult, check_curriculum
+from ..diagnostics import CurriculumError, errors
+from ..engines import Engine, EngineUnavailable, Publishing, SiteBuildError, get_engine
+from ..errors import RunError, UsageError, environment_problem
+from ..handouts import HandoutBatch, copy_handouts
+from ..lock import holding
+from ..pdf_cache import PdfCache
+from ..postbuild import sanitize_site
+from ..publish import BUILD_MARKER, mark
+from ..render import HANDOUTS_DIR
+from ..shipped import ThemeFiles
+from .error_page import diagnostics_page, messages_page
+from .pdfs import BackgroundPdfs, PdfOutcome
+
+
+def say(message: str) -> None:
+    print(f"psychoed: {message}", file=sys.stderr, flush=True)
+
+
+class PreviewSession:
+    """Builds the preview of `track_id` into `site_dir`; `show_failure(page or None)` puts the
+    error page up or takes it down, `reload_browsers()` reloads the open pages."""
+
+    def __init__(self, curriculum_dir: Path, track_id: str, build_dir: Path, site_dir: Path, *,
+                 engine: str | None, show_failure: Callable[[bytes | None], None],
+                 reload_browsers: Callable[[], None]):
+        self.curriculum_dir = curriculum_dir
+        self.track_id = track_id
+        self.build_dir = build_dir
+        self.site_dir = site_dir
+        self.engine_name = engine
+        self.theme = ThemeFiles.for_project(curriculum_dir.resolve().parent)
+        self._show_failure = show_failure
+        self._reload_browsers = reload_browsers
+        self._site_lock = threading.Lock()  # page builds and PDF arrivals write the same folder
+        self._checked: tuple[str, CheckResult] | None = None  # the last check and its files' fingerprint
+        self.pdfs = BackgroundPdfs(build_dir, self._pdfs_done)
+        self.engine: Engine | None = None
+
+    def watched(self) -> list[Path]:
+        return [self.curriculum_dir.resolve(), self.theme.theme_dir, self.theme.base_config]
+
+    def rebuild(self) -> None:
+        """One save: pages now, PDFs in the background. Never raises for the author's mistakes:
+        the server would otherwise keep answering with the old pages and no word of why."""
+        started = time.perf_counter()
+        self.pdfs.stop()  # a newer save supersedes the PDFs of the one before
+        try:
+            batches = self._build_pages()
+        except CurriculumError as exc:
+            self._fail("The curriculum has problems", exc.diagnostics)
+            return
+        except SiteBuildError as exc:
+            self._fail_with_messages(f"{exc.track_id}: the site engine refused the pages", exc.messages)
+            return
+        except (RunError, UsageError, EngineUnavailable) as exc:
+            self._fail_with_messages("The preview could not be built", [str(exc)])
+            return
+        except OSError as exc:
+            self._fail_with_messages("The preview could not be built", [environment_problem(exc) or str(exc)])
+            return
+        self._show_failure(None)
+        say(f"pages of `{self.track_id}` rebuilt in {time.perf_counter() - started:.2f} s")
+        if batches is not None and _pdfs_missing(batches):
+            say("PDF handouts: rendering in the background")
+            self.pdfs.start(batches)
+
+    def _build_pages(self) -> list[HandoutBatch] | None:
+        with self._site_lock, holding([self.build_dir], "psychoed serve"):
+            mark(self.build_dir, BUILD_MARKER)
+            result = self._check()
+            if not result.ok or result.curriculum is None:
+                raise CurriculumError(result.diagnostics)
+            choose_tracks(result.curriculum, [self.track_id])
+            view = result.views[self.track_id]
+            engine = get_engine(self.engine_name or result.curriculum.program.engine)
+            self.engine = engine
+            project_dir = self.build_dir / self.track_id
+            batches = track_handouts(view, project_dir, large_print=view.program.handouts.large_print)
+            config = write_track_project(engine, view, project_dir, Path("site") / self.track_id, self.theme,
+                                         batches, placeholders=True, publishing=Publishing(preview=True))
+            engine.build(config, self.site_dir, self.track_id)
+            sanitize_site(self.site_dir)
+            return batches
+
+    def _check(self) -> CheckResult:
+        """The check of the curriculum, reused while no curriculum file changed (a theme edit)."""
+        fingerprint = _fingerprint(self.curriculum_dir)
+        if self._checked is not None and self._checked[0] == fingerprint:
+            return self._checked[1]
+        result = check_curriculum(self.curriculum_dir)
+        for diagnostic in result.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        self._checked = (fingerprint, result)
+        return result
+
+    def _fail(self, title: str, diagnostics: Sequence) -> None:
+        count = len(errors(diagnostics))
+        say(f"{count} error(s); the browser shows them until a save fixes them")
+        self._show_failure(diagnostics_page(title, diagnostics, track_id=self.track_id))
+
+    def _fail_with_messages(self, title: str, messages: Sequence[str]) -> None:
+        for message in messages:
+            say(f"error: {message}")
+        self._show_failure(messages_page(title, messages, track_id=self.track_id))
+
+    def _pdfs_done(self, generation: int, batches: Sequence[HandoutBatch], outcome: PdfOutcome) -> None:
+        if not outcome.ok:
+            say(f"PDF handouts not rendered: {outcome.message}")
+            return
+        with self._site_lock:
+            if not self.pdfs.current(generation):
+                return  # a save came in meanwhile: its pages carry their own PDFs
+            for batch in batches:
+                copy_handouts(batch.documents, batch.folder, self.site_dir / HANDOUTS_DIR, placeholders=True)
+        say("PDF handouts updated")
+        self._reload_browsers()
+
+    def close(self) -> None:
+        self.pdfs.stop()
+
+
+def _pdfs_missing(batches: Sequence[HandoutBatch]) -> bool:
+    for batch in batches:
+        cache = PdfCache(batch.folder)
+        if any(not cache.reusable(d.name, d.digest) for d in batch.documents):
+            return True
+    return False
+
+
+def _fingerprint(curriculum_dir: Path) -> str:
+    """Name, size and modification time of every file under the curriculum folder."""
+    digest = hashlib.sha256()
+    for path in sorted(curriculum_dir.rglob("*")):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
