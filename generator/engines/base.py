@@ -64,8 +64,10 @@ class Engine(ABC):
         `site_dir` is where a build by hand would publish it."""
 
     @abstractmethod
-    def build(self, config_file: Path, site_dir: Path, track_id: str) -> None:
-        """Build the project into `site_dir`; raise SiteBuildError with the engine's complaints."""
+    def build(self, config_file: Path, site_dir: Path, track_id: str, *, dirty: bool = False) -> None:
+        """Build the project into `site_dir`; raise SiteBuildError with the engine's complaints.
+        `dirty` (the preview, when only page texts changed): rebuild only the pages whose source is
+        newer than their page in `site_dir`, where the engine can; otherwise build everything."""
 
     @abstractmethod
     def serve(self, root: Path, rebuild: Callable[[], None], watched: Sequence[Path], *, host: str,

@@ -40,7 +40,8 @@ class ZensicalEngine(Engine):
         return write_config_and_pages(zensical_config(project_config(view, rendered, project_dir, site_dir, theme,
                                                                      publishing)), rendered, project_dir)
 
-    def build(self, config_file: Path, site_dir: Path, track_id: str) -> None:
+    def build(self, config_file: Path, site_dir: Path, track_id: str, *, dirty: bool = False) -> None:
+        # Zensical's command line has no dirty build: `dirty` is ignored, the whole site is built.
         inner = config_file.parent / INNER_SITE
         command = [sys.executable, "-m", PACKAGE, "build", "--config-file", str(config_file), "--clean", "--strict"]
         try:

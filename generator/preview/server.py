@@ -46,8 +46,22 @@ class PreviewServer(LiveReloadServer):
             raise
 
     def watch_all(self, paths: Sequence[Path]) -> None:
+        """Rebuild when a file under one of `paths` is written, created, moved or deleted. Not on
+        MkDocs' `watch`: inotify also reports files being opened and read, which every build does."""
+        import watchdog.events
+
+        def changed(event: watchdog.events.FileSystemEvent) -> None:
+            if event.is_directory or event.event_type not in _CHANGES:
+                return
+            with self._rebuild_cond:
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
+
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = changed  # type: ignore[method-assign]
         for path in paths:
-            self.watch(str(path))
+            self._watched_paths[str(path)] = 1
+            self.observer.schedule(handler, str(path), recursive=path.is_dir())
 
     def serve(self, *, open_in_browser: bool = False) -> None:
         """Serve and rebuild on changes until shut down (the port is bound already)."""
@@ -79,6 +93,9 @@ class PreviewServer(LiveReloadServer):
                                                          ("Cache-Control", "no-store")])
             return [content]
         return super()._serve_request(environ, start_response)
+
+
+_CHANGES = {"created", "modified", "deleted", "moved", "closed"}
 
 
 def _is_page(path: str) -> bool:

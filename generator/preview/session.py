@@ -24,12 +24,17 @@ from ..errors import RunError, UsageError, environment_problem
 from ..handouts import HandoutBatch, copy_handouts
 from ..lock import holding
 from ..pdf_cache import PdfCache
-from ..postbuild import sanitize_site
+from ..postbuild import sanitize_page, sanitize_site
 from ..publish import BUILD_MARKER, mark
 from ..render import HANDOUTS_DIR
 from ..shipped import ThemeFiles
 from .error_page import diagnostics_page, messages_page
 from .pdfs import BackgroundPdfs, PdfOutcome
+from .search_index import merge_index, read_index
+
+# A page written by this build has a modification time at or after its start, give or take the
+# file system's clock granularity.
+_CLOCK_SLACK_SECONDS = 0.05
 
 
 def say(message: str) -> None:
@@ -54,7 +59,8 @@ class PreviewSession:
         self._site_lock = threading.Lock()  # page builds and PDF arrivals write the same folder
         self._checked: tuple[str, CheckResult] | None = None  # the last check and its files' fingerprint
         self.pdfs = BackgroundPdfs(build_dir, self._pdfs_done)
-        self.engine: Engine | None = None
+        self._steps: list[tuple[str, float]] = []  # the last build's steps and their seconds
+        self._built_state: str | None = None  # what the served pages were last built from
 
     def watched(self) -> list[Path]:
         return [self.curriculum_dir.resolve(), self.theme.theme_dir, self.theme.base_config]
@@ -79,7 +85,8 @@ class PreviewSession:
             self._fail_with_messages("The preview could not be built", [environment_problem(exc) or str(exc)])
             return
         self._show_failure(None)
-        say(f"pages of `{self.track_id}` rebuilt in {time.perf_counter() - started:.2f} s")
+        steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in self._steps)
+        say(f"pages of `{self.track_id}` rebuilt in {time.perf_counter() - started:.2f} s ({steps})")
         if batches is not None and _pdfs_missing(batches):
             say("PDF handouts: rendering in the background")
             self.pdfs.start(batches)
@@ -87,27 +94,63 @@ class PreviewSession:
     def _build_pages(self) -> list[HandoutBatch] | None:
         with self._site_lock, holding([self.build_dir], "psychoed serve"):
             mark(self.build_dir, BUILD_MARKER)
+            self._steps = []
+            clock = time.perf_counter()
             result = self._check()
+            clock = self._step("check", clock)
             if not result.ok or result.curriculum is None:
                 raise CurriculumError(result.diagnostics)
             choose_tracks(result.curriculum, [self.track_id])
             view = result.views[self.track_id]
             engine = get_engine(self.engine_name or result.curriculum.program.engine)
-            self.engine = engine
             project_dir = self.build_dir / self.track_id
             batches = track_handouts(view, project_dir, large_print=view.program.handouts.large_print)
+            clock = self._step("handouts", clock)
             config = write_track_project(engine, view, project_dir, Path("site") / self.track_id, self.theme,
                                          batches, placeholders=True, publishing=Publishing(preview=True))
-            engine.build(config, self.site_dir, self.track_id)
-            sanitize_site(self.site_dir)
+            clock = self._step("write", clock)
+            self._build_site(engine, config)
+            self._step(engine.name, clock)
             return batches
+
+    def _step(self, name: str, since: float) -> float:
+        now = time.perf_counter()
+        self._steps.append((name, now - since))
+        return now
+
+    def _build_site(self, engine: Engine, config: Path) -> None:
+        """Only the pages whose text changed, while nothing else did (MkDocs' dirty build);
+        otherwise the whole site."""
+        state = self._site_state(engine, config)
+        dirty = state == self._built_state and (self.site_dir / "index.html").is_file()
+        index = read_index(self.site_dir) if dirty else None
+        self._built_state = None  # until this build succeeds, the folder's state is unknown
+        started = time.time()
+        engine.build(config, self.site_dir, self.track_id, dirty=dirty)
+        if dirty:
+            merge_index(self.site_dir, index)
+            for page in self.site_dir.rglob("*.html"):
+                if page.stat().st_mtime >= started - _CLOCK_SLACK_SECONDS:
+                    _sanitize_file(page)
+        else:
+            sanitize_site(self.site_dir)
+        self._built_state = state
+
+    def _site_state(self, engine: Engine, config: Path) -> str:
+        """What every page depends on besides its own text: the engine, the config (navigation,
+        names) and the theme."""
+        digest = hashlib.sha256(f"{engine.name}\0".encode())
+        digest.update(config.read_bytes())
+        digest.update(_fingerprint(self.theme.theme_dir).encode())
+        digest.update(_fingerprint(self.theme.base_config).encode())
+        return digest.hexdigest()
 
     def _check(self) -> CheckResult:
         """The check of the curriculum, reused while no curriculum file changed (a theme edit)."""
         fingerprint = _fingerprint(self.curriculum_dir)
         if self._checked is not None and self._checked[0] == fingerprint:
             return self._checked[1]
-        result = check_curriculum(self.curriculum_dir)
+        result = check_curriculum(self.curriculum_dir, lint_tracks=[self.track_id])
         for diagnostic in result.diagnostics:
             print(diagnostic, file=sys.stderr)
         self._checked = (fingerprint, result)
@@ -147,10 +190,17 @@ def _pdfs_missing(batches: Sequence[HandoutBatch]) -> bool:
     return False
 
 
-def _fingerprint(curriculum_dir: Path) -> str:
-    """Name, size and modification time of every file under the curriculum folder."""
+def _sanitize_file(page: Path) -> None:
+    original = page.read_text(encoding="utf-8")
+    cleaned = sanitize_page(original, page)
+    if cleaned != original:
+        page.write_text(cleaned, encoding="utf-8")
+
+
+def _fingerprint(root: Path) -> str:
+    """Name, size and modification time of `root` and every file under it."""
     digest = hashlib.sha256()
-    for path in sorted(curriculum_dir.rglob("*")):
+    for path in [root, *sorted(root.rglob("*"))]:
         try:
             stat = path.stat()
         except OSError:
