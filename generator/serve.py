@@ -59,10 +59,13 @@ def _serve(curriculum_dir: Path, track_id: str, build_dir: Path, preview: Path, 
         assert session is not None
         session.rebuild()
 
-    server = PreviewServer(rebuild, preview, host=HOST, port=port)
+    site, scratch = preview / "site", preview / "jobs"
+    site.mkdir()
+    scratch.mkdir()
+    server = PreviewServer(rebuild, site, host=HOST, port=port)
     server.bind()
     try:
-        session = PreviewSession(curriculum_dir, track_id, build_dir, preview, engine=engine,
+        session = PreviewSession(curriculum_dir, track_id, build_dir, site, scratch, engine=engine,
                                  show_failure=show_failure, reload_browsers=reload_browsers)
         say(f"serving `{track_id}` at http://{HOST}:{port}/ (Ctrl+C to stop); building the pages")
         session.rebuild()

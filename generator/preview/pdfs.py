@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
-from ..handouts import HandoutBatch, RenderReport, refresh_handouts
+from ..handouts import RenderReport, refresh_handouts
+from ..tailor import TrackView
 
 _STOP_SECONDS = 5.0
 _PRIORITY = 10  # `nice` increment: the author's next page build comes first
@@ -28,32 +30,47 @@ _PRIORITY = 10  # `nice` increment: the author's next page build comes first
 class PdfOutcome:
     generation: int
     ok: bool
+    rendered: int  # PDFs rendered now (0: every one came from the cache)
     message: str  # why it failed, when it did
 
 
-class BackgroundPdfs:
-    """At most one render of the track's handouts at a time; `start` stops the one before."""
+@dataclass(frozen=True)
+class PdfJob:
+    """What the child process needs: the tailored track, and where its handouts are cached."""
 
-    def __init__(self, build_dir: Path, on_done: Callable[[int, Sequence[HandoutBatch], PdfOutcome], None]):
+    view: TrackView
+    project_dir: Path
+    large_print: bool
+
+
+class BackgroundPdfs:
+    """At most one render of the track's handouts at a time; `start` stops the one before.
+    The job goes to the child through a file in `scratch`, so the pipe that starts the child
+    carries only its name."""
+
+    def __init__(self, build_dir: Path, scratch: Path, on_done: Callable[[PdfOutcome], None]):
         self._build_dir = build_dir
+        self._scratch = scratch
         self._on_done = on_done
         self._context = multiprocessing.get_context("spawn")  # no fork of a process running server threads
         self._process: multiprocessing.process.BaseProcess | None = None
         self._generation = 0
         self._lock = threading.Lock()
 
-    def start(self, batches: Sequence[HandoutBatch]) -> int:
-        """Render `batches` in the background; returns the render's generation number."""
+    def start(self, job: PdfJob) -> int:
+        """Render the job's handouts in the background; returns the render's generation number."""
         with self._lock:
             self._stop_locked()
             self._generation += 1
             generation = self._generation
+            job_file = self._scratch / f"pdf-job-{generation}.pickle"
+            job_file.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
             results = self._context.SimpleQueue()
-            process = self._context.Process(target=_render, args=(self._build_dir, list(batches), results),
+            process = self._context.Process(target=_render, args=(self._build_dir, job_file, results),
                                             name=f"psychoed-serve-pdfs-{generation}")
             process.start()
             self._process = process
-        threading.Thread(target=self._wait, args=(generation, process, results, batches), daemon=True,
+        threading.Thread(target=self._wait, args=(generation, process, results, job_file), daemon=True,
                          name="psychoed-serve-pdf-waiter").start()
         return generation
 
@@ -77,16 +94,19 @@ class BackgroundPdfs:
             process.join()
 
     def _wait(self, generation: int, process: multiprocessing.process.BaseProcess,
-              results: "multiprocessing.queues.SimpleQueue[str]", batches: Sequence[HandoutBatch]) -> None:
+              results: "multiprocessing.queues.SimpleQueue[tuple[int, str]]", job_file: Path) -> None:
         process.join()
-        message = results.get() if not results.empty() else f"stopped (exit status {process.exitcode})"
-        outcome = PdfOutcome(generation, process.exitcode == 0 and message == "", message)
+        job_file.unlink(missing_ok=True)
+        rendered, message = results.get() if not results.empty() else (0, f"stopped (exit status {process.exitcode})")
+        outcome = PdfOutcome(generation, process.exitcode == 0 and message == "", rendered, message)
         if self.current(generation):
-            self._on_done(generation, batches, outcome)
+            self._on_done(outcome)
 
 
-def _render(build_dir: Path, batches: list[HandoutBatch], results: "multiprocessing.queues.SimpleQueue[str]") -> None:
-    """The child process: render what the cache lacks, holding the build folder's lock."""
+def _render(build_dir: Path, job_file: Path, results: "multiprocessing.queues.SimpleQueue[tuple[int, str]]") -> None:
+    """The child process: make the print HTML, render what the cache lacks, holding the build
+    folder's lock."""
+    from ..build import track_handouts
     from ..diagnostics import CurriculumError
     from ..errors import RunError
     from ..lock import holding
@@ -98,12 +118,13 @@ def _render(build_dir: Path, batches: list[HandoutBatch], results: "multiprocess
     except OSError:
         pass
     try:
+        job: PdfJob = pickle.loads(job_file.read_bytes())
+        batches = track_handouts(job.view, job.project_dir, large_print=job.large_print)
         with holding([build_dir], "psychoed serve (PDFs)"):
             report: RenderReport = refresh_handouts(batches)
-        print(f"psychoed: {len(report.rendered)} PDF handout(s) rendered", file=sys.stderr, flush=True)
-        results.put("")
+        results.put((len(report.rendered), ""))
     except (CurriculumError, RunError, OSError) as exc:
-        results.put(str(exc))
+        results.put((0, str(exc)))
         sys.exit(1)
 
 

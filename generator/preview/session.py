@@ -16,25 +16,26 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..build import choose_tracks, track_handouts, write_track_project
+from ..build import choose_tracks, write_track_project
 from ..check import CheckResult, check_curriculum
 from ..diagnostics import CurriculumError, errors
 from ..engines import Engine, EngineUnavailable, Publishing, SiteBuildError, get_engine
 from ..errors import RunError, UsageError, environment_problem
 from ..handouts import HandoutBatch, copy_handouts
 from ..lock import holding
-from ..pdf_cache import PdfCache
 from ..postbuild import sanitize_page, sanitize_site
 from ..publish import BUILD_MARKER, mark
 from ..render import HANDOUTS_DIR
 from ..shipped import ThemeFiles
 from .error_page import diagnostics_page, messages_page
-from .pdfs import BackgroundPdfs, PdfOutcome
+from .handout_names import named_batches
+from .pdfs import BackgroundPdfs, PdfJob, PdfOutcome
 from .search_index import merge_index, read_index
 
 # A page written by this build has a modification time at or after its start, give or take the
 # file system's clock granularity.
 _CLOCK_SLACK_SECONDS = 0.05
+_PDF_DELAY_SECONDS = 0.5  # after the pages: time for the browser's reload, and for a save that follows
 
 
 def say(message: str) -> None:
@@ -45,7 +46,7 @@ class PreviewSession:
     """Builds the preview of `track_id` into `site_dir`; `show_failure(page or None)` puts the
     error page up or takes it down, `reload_browsers()` reloads the open pages."""
 
-    def __init__(self, curriculum_dir: Path, track_id: str, build_dir: Path, site_dir: Path, *,
+    def __init__(self, curriculum_dir: Path, track_id: str, build_dir: Path, site_dir: Path, scratch: Path, *,
                  engine: str | None, show_failure: Callable[[bytes | None], None],
                  reload_browsers: Callable[[], None]):
         self.curriculum_dir = curriculum_dir
@@ -58,7 +59,11 @@ class PreviewSession:
         self._reload_browsers = reload_browsers
         self._site_lock = threading.Lock()  # page builds and PDF arrivals write the same folder
         self._checked: tuple[str, CheckResult] | None = None  # the last check and its files' fingerprint
-        self.pdfs = BackgroundPdfs(build_dir, self._pdfs_done)
+        self.pdfs = BackgroundPdfs(build_dir, scratch, self._pdfs_done)
+        self._pdf_timer: threading.Timer | None = None
+        self._pdf_start_lock = threading.Lock()
+        self._saves = 0  # a PDF start planned for an earlier save does not happen
+        self._served_batches: list[HandoutBatch] = []  # the PDFs the served pages link to
         self._steps: list[tuple[str, float]] = []  # the last build's steps and their seconds
         self._built_state: str | None = None  # what the served pages were last built from
 
@@ -69,9 +74,9 @@ class PreviewSession:
         """One save: pages now, PDFs in the background. Never raises for the author's mistakes:
         the server would otherwise keep answering with the old pages and no word of why."""
         started = time.perf_counter()
-        self.pdfs.stop()  # a newer save supersedes the PDFs of the one before
+        self._stop_pdfs()  # a newer save supersedes the PDFs of the one before
         try:
-            batches = self._build_pages()
+            job = self._build_pages()
         except CurriculumError as exc:
             self._fail("The curriculum has problems", exc.diagnostics)
             return
@@ -87,11 +92,13 @@ class PreviewSession:
         self._show_failure(None)
         steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in self._steps)
         say(f"pages of `{self.track_id}` rebuilt in {time.perf_counter() - started:.2f} s ({steps})")
-        if batches is not None and _pdfs_missing(batches):
-            say("PDF handouts: rendering in the background")
-            self.pdfs.start(batches)
+        # After the browser has reloaded (this method's return reloads it), and not at all when
+        # the next save follows at once.
+        self._pdf_timer = threading.Timer(_PDF_DELAY_SECONDS, self._start_pdfs, args=(job, self._saves))
+        self._pdf_timer.daemon = True
+        self._pdf_timer.start()
 
-    def _build_pages(self) -> list[HandoutBatch] | None:
+    def _build_pages(self) -> PdfJob:
         with self._site_lock, holding([self.build_dir], "psychoed serve"):
             mark(self.build_dir, BUILD_MARKER)
             self._steps = []
@@ -104,14 +111,15 @@ class PreviewSession:
             view = result.views[self.track_id]
             engine = get_engine(self.engine_name or result.curriculum.program.engine)
             project_dir = self.build_dir / self.track_id
-            batches = track_handouts(view, project_dir, large_print=view.program.handouts.large_print)
-            clock = self._step("handouts", clock)
+            large_print = view.program.handouts.large_print
+            batches = named_batches(view, project_dir, large_print=large_print)
             config = write_track_project(engine, view, project_dir, Path("site") / self.track_id, self.theme,
                                          batches, placeholders=True, publishing=Publishing(preview=True))
             clock = self._step("write", clock)
             self._build_site(engine, config)
             self._step(engine.name, clock)
-            return batches
+            self._served_batches = batches
+            return PdfJob(view, project_dir, large_print)
 
     def _step(self, name: str, since: float) -> float:
         now = time.perf_counter()
@@ -166,28 +174,34 @@ class PreviewSession:
             say(f"error: {message}")
         self._show_failure(messages_page(title, messages, track_id=self.track_id))
 
-    def _pdfs_done(self, generation: int, batches: Sequence[HandoutBatch], outcome: PdfOutcome) -> None:
+    def _pdfs_done(self, outcome: PdfOutcome) -> None:
         if not outcome.ok:
             say(f"PDF handouts not rendered: {outcome.message}")
             return
+        if not outcome.rendered:
+            return  # every PDF came from the cache: the pages link to them already
         with self._site_lock:
-            if not self.pdfs.current(generation):
+            if not self.pdfs.current(outcome.generation):
                 return  # a save came in meanwhile: its pages carry their own PDFs
-            for batch in batches:
+            for batch in self._served_batches:
                 copy_handouts(batch.documents, batch.folder, self.site_dir / HANDOUTS_DIR, placeholders=True)
-        say("PDF handouts updated")
+        say(f"{outcome.rendered} PDF handout(s) rendered; reloading")
         self._reload_browsers()
 
+    def _start_pdfs(self, job: PdfJob, save: int) -> None:
+        with self._pdf_start_lock:
+            if save == self._saves:
+                self.pdfs.start(job)
+
+    def _stop_pdfs(self) -> None:
+        with self._pdf_start_lock:
+            self._saves += 1
+            if self._pdf_timer is not None:
+                self._pdf_timer.cancel()
+            self.pdfs.stop()
+
     def close(self) -> None:
-        self.pdfs.stop()
-
-
-def _pdfs_missing(batches: Sequence[HandoutBatch]) -> bool:
-    for batch in batches:
-        cache = PdfCache(batch.folder)
-        if any(not cache.reusable(d.name, d.digest) for d in batch.documents):
-            return True
-    return False
+        self._stop_pdfs()
 
 
 def _sanitize_file(page: Path) -> None:
