@@ -43,13 +43,13 @@ def page_text(url: str) -> str:
         return ""
 
 
-def seconds_until(url: str, text: str) -> float:
+def seconds_until(url: str, text: str, timeout: float = PAGE_TIMEOUT_SECONDS) -> float:
     started = time.perf_counter()
-    while time.perf_counter() - started < PAGE_TIMEOUT_SECONDS:
+    while time.perf_counter() - started < timeout:
         if text in page_text(url):
             return time.perf_counter() - started
         time.sleep(POLL_SECONDS)
-    raise SystemExit(f"{url} did not show {text!r} within {PAGE_TIMEOUT_SECONDS:.0f} s")
+    raise SystemExit(f"{url} did not show {text!r} within {timeout:.0f} s")
 
 
 def main() -> int:
@@ -59,6 +59,8 @@ def main() -> int:
                         help="the module file to edit, under curriculum/modules/")
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--engine", default=None)
+    parser.add_argument("--first-timeout", type=float, default=PAGE_TIMEOUT_SECONDS,
+                        help="seconds to wait for the first preview (the old serve rendered every PDF first)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="psychoed-bench-serve-"))
@@ -82,7 +84,7 @@ def main() -> int:
         first_line = re.search(r"^main_message: .*$", original, re.MULTILINE)
         if first_line is None:
             raise SystemExit(f"{module} has no one-line main_message to edit")
-        seconds_until(page, "</html>")
+        seconds_until(page, "</html>", args.first_timeout)
         print(f"first preview after {time.perf_counter() - started:.2f} s", file=sys.stderr)
         times = []
         for n in range(1, args.edits + 1):

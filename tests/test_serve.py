@@ -4,6 +4,7 @@ it, and leaves no temporary folder behind when stopped with SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -17,6 +18,11 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from generator.handouts import handout_documents
+from generator.load import load_curriculum
+from generator.preview.handout_names import handout_names
+from generator.tailor import tailor
 
 STARTUP_SECONDS = 180.0  # the first build of the mini fixture, on a busy 2-core machine
 SAVE_SECONDS = 120.0
@@ -96,6 +102,11 @@ def test_serve_rebuilds_when_yaml_changes_and_sigterm_cleans_up(mini, tmp_path, 
         assert list(temporary.glob("psychoed-serve-*")), "the preview is built in a temporary folder"
         replace_in(mini / "modules" / "skills" / "breathing.yml", GOOD_TEXT, "Edited while serving.")
         wait_for(lambda: "Edited while serving." in fetch(page), what="the rebuilt preview")
+        if engine == "mkdocs":  # a dirty build indexes the pages it rebuilt; the others stay findable
+            index = json.loads(fetch(address + "search/search_index.json"))
+            pages = {entry["location"].split("#")[0] for entry in index["docs"]}
+            assert {"", BREATHING_PAGE, "schedule/", "worksheets/log/"} <= pages
+            assert any("Edited while serving." in entry["text"] for entry in index["docs"])
 
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
@@ -140,3 +151,13 @@ def test_the_browser_shows_the_check_from_a_broken_start_and_a_broken_save(mini,
         page.get_by_text("Fixed while serving.").first.wait_for(timeout=SAVE_SECONDS * 1000)
         assert page.locator("#psychoed-preview-error").count() == 0
         assert server.poll() is None, "the server keeps running through failed saves"
+
+
+@pytest.mark.parametrize("large_print", [False, True])
+def test_the_pages_link_the_pdfs_the_handouts_make(mini, large_print):
+    """The preview names the PDFs without making their print HTML; the names are the same."""
+    curriculum = load_curriculum(mini)
+    for track_id in curriculum.tracks:
+        view = tailor(curriculum, track_id)
+        made = [document.name for document in handout_documents(view, large_print=large_print)]
+        assert handout_names(view, large_print=large_print) == made
