@@ -1,10 +1,12 @@
 """One preview session: the track's pages rebuilt in this process on every save, its PDFs after.
 
-A save runs the check, writes the track's engine project, builds the pages into the served
-folder and lets the browser reload; then the PDFs whose content changed render in the
-background (`pdfs.py`) and the browser reloads again when they land. A save that fails the
-check, or that the engine refuses, puts the error page in front of every page (`server.py`)
-until a save passes. Everything stays loaded between saves: modules, rule data, templates.
+A save sends the full check to a warm child process (`checker.py`) and, meanwhile, loads the
+curriculum, tailors the track, writes the track's engine project and builds the pages that
+changed into the served folder; the browser reloads as soon as they are written. When the
+check passes, the PDFs whose content changed render in the background (`pdfs.py`) and the
+browser reloads again when they land. A save that fails the check, or that the engine
+refuses, puts the error page in front of every page (`server.py`), and keeps it there until a
+save passes the check. Everything stays loaded between saves: modules, rule data, templates.
 """
 
 from __future__ import annotations
@@ -17,16 +19,18 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..build import choose_tracks, write_track_project
-from ..check import CheckResult, check_curriculum
 from ..diagnostics import CurriculumError, errors
 from ..engines import Engine, EngineUnavailable, Publishing, SiteBuildError, get_engine
 from ..errors import RunError, UsageError, environment_problem
 from ..handouts import HandoutBatch, copy_handouts
+from ..load import load_curriculum
 from ..lock import holding
 from ..postbuild import sanitize_page, sanitize_site
 from ..publish import BUILD_MARKER, mark
 from ..render import HANDOUTS_DIR
 from ..shipped import ThemeFiles
+from ..tailor import tailor
+from .checker import BackgroundCheck, CheckAnswer
 from .error_page import diagnostics_page, messages_page
 from .handout_names import named_batches
 from .pdfs import BackgroundPdfs, PdfJob, PdfOutcome
@@ -58,7 +62,14 @@ class PreviewSession:
         self._show_failure = show_failure
         self._reload_browsers = reload_browsers
         self._site_lock = threading.Lock()  # page builds and PDF arrivals write the same folder
-        self._checked: tuple[str, CheckResult] | None = None  # the last check and its files' fingerprint
+        # The latest save's results so far: the error page each calls for, and whether each is in.
+        self._state_lock = threading.Lock()
+        self._check_failure: bytes | None = None
+        self._pages_failure: bytes | None = None
+        self._check_done = self._pages_done = False
+        self._failing = False  # the error page is up
+        self._job: PdfJob | None = None
+        self.checker = BackgroundCheck(curriculum_dir, track_id, self._answered)
         self.pdfs = BackgroundPdfs(build_dir, scratch, self._pdfs_done)
         self._pdf_timer: threading.Timer | None = None
         self._pdf_start_lock = threading.Lock()
@@ -74,42 +85,94 @@ class PreviewSession:
         """One save: pages now, PDFs in the background. Never raises for the author's mistakes:
         the server would otherwise keep answering with the old pages and no word of why."""
         started = time.perf_counter()
-        self._stop_pdfs()  # a newer save supersedes the PDFs of the one before
+        save = self._new_save()
+        self.checker.ask(save)
         try:
             job = self._build_pages()
         except CurriculumError as exc:
-            self._fail("The curriculum has problems", exc.diagnostics)
+            self._pages_failed(save, diagnostics_page("The curriculum has problems", exc.diagnostics,
+                                                      track_id=self.track_id))
             return
         except SiteBuildError as exc:
-            self._fail_with_messages(f"{exc.track_id}: the site engine refused the pages", exc.messages)
+            self._pages_failed(save, self._messages_failure(f"{exc.track_id}: the site engine refused the pages",
+                                                            exc.messages))
             return
         except (RunError, UsageError, EngineUnavailable) as exc:
-            self._fail_with_messages("The preview could not be built", [str(exc)])
+            self._pages_failed(save, self._messages_failure("The preview could not be built", [str(exc)]))
             return
         except OSError as exc:
-            self._fail_with_messages("The preview could not be built", [environment_problem(exc) or str(exc)])
+            self._pages_failed(save, self._messages_failure("The preview could not be built",
+                                                            [environment_problem(exc) or str(exc)]))
             return
-        self._show_failure(None)
         steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in self._steps)
         say(f"pages of `{self.track_id}` rebuilt in {time.perf_counter() - started:.2f} s ({steps})")
-        # After the browser has reloaded (this method's return reloads it), and not at all when
-        # the next save follows at once.
-        self._pdf_timer = threading.Timer(_PDF_DELAY_SECONDS, self._start_pdfs, args=(job, self._saves))
-        self._pdf_timer.daemon = True
-        self._pdf_timer.start()
+        with self._state_lock:
+            if save == self._saves:
+                self._pages_done, self._job = True, job
+        self._settle(save, reload=False)  # returning from here reloads the browsers
+
+    def _new_save(self) -> int:
+        """Forget the previous save's results and stop its PDFs; returns the new save's number."""
+        self._stop_pdfs()
+        with self._state_lock:
+            self._check_failure = self._pages_failure = None
+            self._check_done = self._pages_done = False
+            self._job = None
+            return self._saves
+
+    def _pages_failed(self, save: int, page: bytes) -> None:
+        with self._state_lock:
+            if save == self._saves:
+                self._pages_failure, self._pages_done = page, True
+        self._settle(save, reload=False)
+
+    def _answered(self, answer: CheckAnswer) -> None:
+        """The check's answer for a save (on the checker's reader thread)."""
+        if answer.save != self._saves:
+            return  # a newer save is being checked
+        for diagnostic in answer.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        failure = None
+        if not answer.ok:
+            say(f"{len(errors(answer.diagnostics))} error(s); the browser shows them until a save fixes them")
+            failure = diagnostics_page("The curriculum has problems", answer.diagnostics, track_id=self.track_id)
+        with self._state_lock:
+            if answer.save != self._saves:
+                return
+            self._check_failure, self._check_done = failure, True
+        self._settle(answer.save, reload=True)
+
+    def _settle(self, save: int, *, reload: bool) -> None:
+        """Show what the save's results so far call for. The pages show before the check has
+        answered, unless the error page is up: then it stays until the check passes."""
+        with self._state_lock:
+            if save != self._saves:
+                return
+            failure = self._check_failure or self._pages_failure
+            changed = False
+            if failure is not None:
+                self._show_failure(failure)
+                self._failing, changed = True, True
+            elif self._pages_done and self._check_done:
+                changed = self._failing
+                if self._failing:
+                    self._show_failure(None)
+                    self._failing = False
+                if self._job is not None:
+                    self._plan_pdfs(self._job, save)
+        if reload and changed:
+            self._reload_browsers()
 
     def _build_pages(self) -> PdfJob:
         with self._site_lock, holding([self.build_dir], "psychoed serve"):
             mark(self.build_dir, BUILD_MARKER)
             self._steps = []
             clock = time.perf_counter()
-            result = self._check()
-            clock = self._step("check", clock)
-            if not result.ok or result.curriculum is None:
-                raise CurriculumError(result.diagnostics)
-            choose_tracks(result.curriculum, [self.track_id])
-            view = result.views[self.track_id]
-            engine = get_engine(self.engine_name or result.curriculum.program.engine)
+            curriculum = load_curriculum(self.curriculum_dir)
+            choose_tracks(curriculum, [self.track_id])
+            view = tailor(curriculum, self.track_id)
+            clock = self._step("load", clock)
+            engine = get_engine(self.engine_name or curriculum.program.engine)
             project_dir = self.build_dir / self.track_id
             large_print = view.program.handouts.large_print
             batches = named_batches(view, project_dir, large_print=large_print)
@@ -153,26 +216,10 @@ class PreviewSession:
         digest.update(_fingerprint(self.theme.base_config).encode())
         return digest.hexdigest()
 
-    def _check(self) -> CheckResult:
-        """The check of the curriculum, reused while no curriculum file changed (a theme edit)."""
-        fingerprint = _fingerprint(self.curriculum_dir)
-        if self._checked is not None and self._checked[0] == fingerprint:
-            return self._checked[1]
-        result = check_curriculum(self.curriculum_dir, lint_tracks=[self.track_id])
-        for diagnostic in result.diagnostics:
-            print(diagnostic, file=sys.stderr)
-        self._checked = (fingerprint, result)
-        return result
-
-    def _fail(self, title: str, diagnostics: Sequence) -> None:
-        count = len(errors(diagnostics))
-        say(f"{count} error(s); the browser shows them until a save fixes them")
-        self._show_failure(diagnostics_page(title, diagnostics, track_id=self.track_id))
-
-    def _fail_with_messages(self, title: str, messages: Sequence[str]) -> None:
+    def _messages_failure(self, title: str, messages: Sequence[str]) -> bytes:
         for message in messages:
             say(f"error: {message}")
-        self._show_failure(messages_page(title, messages, track_id=self.track_id))
+        return messages_page(title, messages, track_id=self.track_id)
 
     def _pdfs_done(self, outcome: PdfOutcome) -> None:
         if not outcome.ok:
@@ -188,6 +235,12 @@ class PreviewSession:
         say(f"{outcome.rendered} PDF handout(s) rendered; reloading")
         self._reload_browsers()
 
+    def _plan_pdfs(self, job: PdfJob, save: int) -> None:
+        """Start the PDFs shortly: after the browser's reload, and not at all when a save follows."""
+        self._pdf_timer = threading.Timer(_PDF_DELAY_SECONDS, self._start_pdfs, args=(job, save))
+        self._pdf_timer.daemon = True
+        self._pdf_timer.start()
+
     def _start_pdfs(self, job: PdfJob, save: int) -> None:
         with self._pdf_start_lock:
             if save == self._saves:
@@ -202,6 +255,7 @@ class PreviewSession:
 
     def close(self) -> None:
         self._stop_pdfs()
+        self.checker.close()
 
 
 def _sanitize_file(page: Path) -> None:
