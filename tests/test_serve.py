@@ -128,28 +128,30 @@ def test_taken_port_is_one_line_and_exit_2_before_any_build(mini, tmp_path):
 
 def test_the_browser_shows_the_check_from_a_broken_start_and_a_broken_save(mini, tmp_path, tab):
     module = mini / "modules" / "skills" / "breathing.yml"
-    replace_in(module, GOOD_TEXT, "Slow breaths <b>calm</b> the body.")
+    unsafe = "Slow breaths <script>alert(1)</script> calm the body."
+    replace_in(module, GOOD_TEXT, unsafe)  # refused when the curriculum is loaded
     with serving(mini, tmp_path) as (server, address, _):
         page = tab.page
         wait_for(lambda: fetch(address + BREATHING_PAGE), STARTUP_SECONDS, "the server to answer")
         page.goto(address + BREATHING_PAGE)
         error = page.locator("#psychoed-preview-error")
         assert "curriculum/modules/skills/breathing.yml:4:" in error.inner_text(), "a broken start: the error page"
-        assert "raw HTML `<b>` is not allowed" in error.inner_text(), "the message, as text"
+        assert "raw HTML `<script>` is not allowed" in error.inner_text(), "the message, as text"
         assert "Hint: write Markdown instead" in error.inner_text()
-
-        replace_in(module, "Slow breaths <b>calm</b> the body.", GOOD_TEXT)
-        page.get_by_text(GOOD_TEXT).first.wait_for(timeout=SAVE_SECONDS * 1000)  # the page reloads by itself
-        assert page.locator("#psychoed-preview-error").count() == 0
-
-        replace_in(module, GOOD_TEXT, "Slow breaths calm the body. <script>alert(1)</script>")
-        error.wait_for(timeout=SAVE_SECONDS * 1000)
         assert "<script>alert(1)</script>" not in page.content(), "the diagnostic's text is escaped"
-        assert "curriculum/modules/skills/breathing.yml:4:" in error.inner_text()
 
-        replace_in(module, "Slow breaths calm the body. <script>alert(1)</script>", "Fixed while serving.")
+        replace_in(module, unsafe, GOOD_TEXT)
+        page.get_by_text(GOOD_TEXT).first.wait_for(timeout=SAVE_SECONDS * 1000)  # the page reloads by itself
+        assert error.count() == 0
+
+        replace_in(module, GOOD_TEXT, "Call the NEDA hotline for help.")  # found by the content rules
+        error.wait_for(timeout=SAVE_SECONDS * 1000)
+        assert "curriculum/modules/skills/breathing.yml:4:" in error.inner_text()
+        assert "the NEDA Helpline closed in 2023" in error.inner_text()
+
+        replace_in(module, "Call the NEDA hotline for help.", "Fixed while serving.")
         page.get_by_text("Fixed while serving.").first.wait_for(timeout=SAVE_SECONDS * 1000)
-        assert page.locator("#psychoed-preview-error").count() == 0
+        assert error.count() == 0
         assert server.poll() is None, "the server keeps running through failed saves"
 
 
