@@ -81,7 +81,11 @@ def serving(curriculum: Path, work: Path, *extra: str) -> Iterator[tuple[subproc
         yield server, f"http://127.0.0.1:{port}/", temporary
     finally:
         if server.poll() is None:
-            server.kill()
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
         server.wait(timeout=30)
         server.stderr.close()
 

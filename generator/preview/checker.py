@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..diagnostics import Diagnostic
+from ..pdf_worker import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def _answer_checks(requests: Connection, curriculum_dir: Path, track_id: str) ->
     """The child: check the curriculum for each save it is asked about, newest first."""
     from ..check import check_curriculum
 
+    die_with_parent()  # the preview killed outright (SIGKILL) takes this process with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to answer
     while True:
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
 import sys
 import threading
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..handouts import RenderReport, refresh_handouts
+from ..pdf_worker import die_with_parent
 from ..tailor import TrackView
 
 _STOP_SECONDS = 5.0
@@ -56,23 +58,35 @@ class BackgroundPdfs:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._generation = 0
         self._lock = threading.Lock()
+        self._jobs: queue.SimpleQueue[tuple[int, PdfJob]] = queue.SimpleQueue()
+        threading.Thread(target=self._launch_jobs, name="psychoed-serve-pdf-launcher", daemon=True).start()
 
-    def start(self, job: PdfJob) -> int:
-        """Render the job's handouts in the background; returns the render's generation number."""
+    def start(self, job: PdfJob) -> None:
+        """Render the job's handouts in the background, unless `stop` is called first."""
         with self._lock:
-            self._stop_locked()
-            self._generation += 1
-            generation = self._generation
-            job_file = self._scratch / f"pdf-job-{generation}.pickle"
-            job_file.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-            results = self._context.SimpleQueue()
-            process = self._context.Process(target=_render, args=(self._build_dir, job_file, results),
-                                            name=f"psychoed-serve-pdfs-{generation}")
-            process.start()
-            self._process = process
-        threading.Thread(target=self._wait, args=(generation, process, results, job_file), daemon=True,
-                         name="psychoed-serve-pdf-waiter").start()
-        return generation
+            self._jobs.put((self._generation, job))
+
+    def _launch_jobs(self) -> None:
+        """The one thread that starts the child processes: the kernel ends a child asked to die
+        with its parent when the thread that started it ends, so that thread lives as long as
+        the preview."""
+        while True:
+            asked_in, job = self._jobs.get()
+            with self._lock:
+                if asked_in != self._generation:
+                    continue  # stopped since it was asked for
+                self._stop_locked()
+                self._generation += 1
+                generation = self._generation
+                job_file = self._scratch / f"pdf-job-{generation}.pickle"
+                job_file.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+                results = self._context.SimpleQueue()
+                process = self._context.Process(target=_render, args=(self._build_dir, job_file, results),
+                                                name=f"psychoed-serve-pdfs-{generation}")
+                process.start()
+                self._process = process
+            threading.Thread(target=self._wait, args=(generation, process, results, job_file), daemon=True,
+                             name="psychoed-serve-pdf-waiter").start()
 
     def stop(self) -> None:
         """Stop the render in progress, if any (what it finished stays in the cache)."""
@@ -111,6 +125,7 @@ def _render(build_dir: Path, job_file: Path, results: "multiprocessing.queues.Si
     from ..errors import RunError
     from ..lock import holding
 
+    die_with_parent()  # the preview killed outright (SIGKILL) takes this process with it
     signal.signal(signal.SIGTERM, _stop_workers)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the parent's to answer
     try:
