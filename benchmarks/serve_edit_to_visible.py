@@ -59,6 +59,8 @@ def main() -> int:
                         help="the module file to edit, under curriculum/modules/")
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--engine", default=None)
+    parser.add_argument("--build-dir", type=Path, default=None,
+                        help="a build folder to use (say, one whose PDF cache is warm); default: a new one")
     parser.add_argument("--first-timeout", type=float, default=PAGE_TIMEOUT_SECONDS,
                         help="seconds to wait for the first preview (the old serve rendered every PDF first)")
     args = parser.parse_args()
@@ -74,7 +76,7 @@ def main() -> int:
     port = free_port()
     page = f"http://127.0.0.1:{port}/modules/{family}/{stem}/"
     command = [sys.executable, "-m", "generator", "serve", "--curriculum", str(curriculum), "--track", args.track,
-               "--port", str(port), "--build-dir", str(work / "build")]
+               "--port", str(port), "--build-dir", str(args.build_dir or work / "build")]
     if args.engine:
         command += ["--engine", args.engine]
     started = time.perf_counter()

@@ -13,7 +13,7 @@ import re
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import yaml
@@ -132,10 +132,6 @@ class MkDocsEngine(Engine):
     def build(self, config_file: Path, site_dir: Path, track_id: str, *, dirty: bool = False) -> None:
         build_site(config_file, site_dir, track_id, dirty=dirty)
 
-    def serve(self, root: Path, rebuild: Callable[[], None], watched: Sequence[Path], *, host: str,
-              port: int) -> None:
-        serve_with_live_reload(root, rebuild, watched, host=host, port=port)
-
 
 def write_config_and_pages(config: dict[str, Any], rendered: RenderedSite, project_dir: Path) -> Path:
     """Write `project_dir/mkdocs.yml` and `project_dir/docs/`; return the config file's path."""
@@ -223,19 +219,3 @@ def _not_the_dirty_build_notice(record: logging.LogRecord) -> bool:
     """MkDocs warns on every dirty build that navigation may be stale; the preview builds dirty
     only while the navigation is unchanged, and in strict mode the warning would fail the build."""
     return not record.getMessage().startswith("A 'dirty' build is being performed")
-
-
-def serve_with_live_reload(root: Path, rebuild: Callable[[], None], watched: Sequence[Path], *, host: str,
-                           port: int) -> None:
-    """MkDocs' live-reload server: serves `root`, runs `rebuild` when a watched path changes."""
-    from mkdocs.livereload import LiveReloadServer
-
-    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(root))
-    for path in watched:
-        server.watch(str(path))
-    try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()

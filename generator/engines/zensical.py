@@ -14,13 +14,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..render import RenderedSite
 from ..shipped import ThemeFiles
 from ..tailor import TrackView
 from .base import Engine, EngineUnavailable, Publishing, SiteBuildError
-from .mkdocs import project_config, serve_with_live_reload, write_config_and_pages
+from .mkdocs import project_config, write_config_and_pages
 
 PACKAGE = "zensical"
 INSTALL_HINT = "install it with `pip install 'psychoed[zensical]'` (Zensical 0.0.x)"
@@ -56,13 +56,6 @@ class ZensicalEngine(Engine):
         if site_dir.exists():
             shutil.rmtree(site_dir)
         shutil.copytree(inner, site_dir)
-
-    def serve(self, root: Path, rebuild: Callable[[], None], watched: Sequence[Path], *, host: str,
-              port: int) -> None:
-        # Zensical's own server rebuilds from mkdocs.yml alone, not from the curriculum; the
-        # preview needs a static server that calls Psychoed's pipeline back. MkDocs' is one,
-        # and is always installed.
-        serve_with_live_reload(root, rebuild, watched, host=host, port=port)
 
 
 def zensical_config(config: dict[str, Any]) -> dict[str, Any]:
