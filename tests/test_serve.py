@@ -167,3 +167,19 @@ def test_the_pages_link_the_pdfs_the_handouts_make(mini, large_print):
         view = tailor(curriculum, track_id)
         made = [document.name for document in handout_documents(view, large_print=large_print)]
         assert handout_names(view, large_print=large_print) == made
+
+
+def test_the_project_rewrites_only_changed_pages_and_drops_gone_ones(tmp_path):
+    """What the preview's dirty builds rely on: an unchanged page keeps its modification time."""
+    from generator.engines.mkdocs import sync_pages
+
+    docs = tmp_path / "docs"
+    sync_pages(docs, {"index.md": "home", "modules/a.md": "A", "modules/b.md": "B"})
+    (docs / "handouts").mkdir()
+    (docs / "handouts" / "week-01.pdf").write_bytes(b"%PDF")
+    os.utime(docs / "index.md", ns=(1_000_000_000, 1_000_000_000))  # long ago: a rewrite would show
+    unchanged_at = (docs / "index.md").stat().st_mtime_ns
+    sync_pages(docs, {"index.md": "home", "modules/a.md": "A, edited"})
+    assert (docs / "index.md").stat().st_mtime_ns == unchanged_at
+    assert (docs / "modules" / "a.md").read_text() == "A, edited"
+    assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*")) == ["index.md", "modules", "modules/a.md"]
