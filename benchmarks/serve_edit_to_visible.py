@@ -65,7 +65,10 @@ def main() -> int:
                         help="seconds to wait for the first preview (the old serve rendered every PDF first)")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="psychoed-bench-serve-"))
+    # Not named psychoed-*: the preview's own temporary folder goes in here too, out of reach of
+    # whatever else on the machine tidies up folders of that name.
+    work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    (work / "tmp").mkdir()
     curriculum = work / "curriculum"
     shutil.copytree(REPO / "curriculum", curriculum)
     for extra in ("theme", "mkdocs.yml"):  # a project's own theme or base config, when it has one
@@ -80,7 +83,8 @@ def main() -> int:
     if args.engine:
         command += ["--engine", args.engine]
     started = time.perf_counter()
-    server = subprocess.Popen(command, cwd=work, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    server = subprocess.Popen(command, cwd=work,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(work / "tmp")})
     try:
         original = module.read_text(encoding="utf-8")
         first_line = re.search(r"^main_message: .*$", original, re.MULTILINE)
