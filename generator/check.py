@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Collection, Optional
 
 from .diagnostics import CurriculumError, Diagnostic, errors
 from .languages import language_problems
@@ -39,8 +39,10 @@ class CheckResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> CheckResult:
-    """Load, tailor every track and lint; `as_of` is the day review dates are measured from."""
+def check_curriculum(root: Path, as_of: Optional[datetime.date] = None,
+                     lint_tracks: Optional[Collection[str]] = None) -> CheckResult:
+    """Load, tailor every track and lint; `as_of` is the day review dates are measured from.
+    `lint_tracks` limits the per-track content rules to those tracks (the live preview of one)."""
     try:
         curriculum = load_curriculum(root)
     except CurriculumError as exc:
@@ -55,7 +57,8 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
     unsafe = unsafe_pattern_problems(curriculum)
     if unsafe:  # the content rules would run these patterns on every text: report them alone
         return CheckResult(curriculum, views, sorted(diagnostics.union(unsafe)))
-    linted = lint(curriculum, views, as_of or datetime.date.today())
+    linted_views = views if lint_tracks is None else {t: v for t, v in views.items() if t in lint_tracks}
+    linted = lint(curriculum, linted_views, as_of or datetime.date.today())
     diagnostics.update(curriculum_footer_problems(curriculum, large_print=curriculum.program.handouts.large_print))
     diagnostics.update(linted.findings)
     diagnostics.update(translation_findings(curriculum, as_of or datetime.date.today()))

@@ -239,8 +239,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     _require_folder(args.curriculum)
     guard_folders(args.curriculum, None, args.build_dir)
-    serve(args.curriculum, args.track, args.build_dir, port=args.port, engine=args.engine)
-    return EXIT_OK
+    return serve(args.curriculum, args.track, args.build_dir, port=args.port, engine=args.engine)
 
 
 def _translations(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 import jinja2
 from markupsafe import Markup
 
+from .jinja_cache import COMPILED_TEMPLATES
 from .crisis import crisis_actions
 from .csp import source_hash
 from .links import module_link_words, resolve_module_links
@@ -220,6 +221,7 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=COMPILED_TEMPLATES,
     )
     env.filters.update(md=_page_markdown, line=_page_line, long_date=long_date, html=_html_escape,
                        reference=reference_text, csp_hash=source_hash)

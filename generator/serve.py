@@ -1,84 +1,92 @@
 """`psychoed serve`: live preview of one track, rebuilt when the curriculum or theme changes.
 
-The engine's live-reload server calls back into the whole Psychoed pipeline, so a YAML edit
-shows up in the browser. A broken edit prints its diagnostics and keeps the last good
-preview on screen.
+The port is taken first, so a taken port is one line and exit status 2 before any work. Each
+save rebuilds the pages in this process and reloads the browser; the PDFs follow in the
+background. A save that fails the check shows its diagnostics in the browser and the
+terminal until a save fixes them (`preview/`). Ctrl+C (exit 130) and SIGTERM (exit 0) stop
+the server and the PDF work and remove the temporary folder.
 """
 
 from __future__ import annotations
 
 import shutil
-import sys
+import signal
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from .build import choose_tracks, track_handouts, write_track_project
-from .check import check_curriculum
-from .diagnostics import CurriculumError, errors
-from .engines import DEFAULT_ENGINE, Engine, Publishing, SiteBuildError, get_engine
-from .errors import RunError, environment_problem
-from .lock import holding
-from .publish import BUILD_MARKER, mark
-from .handouts import copy_handouts, refresh_handouts
-from .postbuild import sanitize_site
-from .render import HANDOUTS_DIR
-from .shipped import ThemeFiles
+from .preview.server import PreviewServer
+from .preview.session import PreviewSession, say
 
 HOST = "127.0.0.1"
+EXIT_TERMINATED, EXIT_INTERRUPTED = 0, 130
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: stop as Ctrl+C would, but it is an ordinary way to end (exit status 0)."""
 
 
 def serve(curriculum_dir: Path, track_id: str, build_dir: Path, *, port: int = 8000,
-          engine: str | None = None) -> None:
-    """Preview `track_id` with `engine` (default: the program's `engine:` setting)."""
-    theme = ThemeFiles.for_project(curriculum_dir.resolve().parent)
+          engine: str | None = None) -> int:
+    """Preview `track_id` until stopped; returns the exit status."""
     preview = Path(tempfile.mkdtemp(prefix="psychoed-serve-"))
-    engines: list[Engine] = []  # the engine of the latest build: `engine:` in program.yml may change
-
-    def rebuild() -> None:
-        """One preview build, holding the build folder's lock; a failure keeps the last good preview
-        (an exception here would leave the server answering nothing)."""
-        try:
-            with holding([build_dir], "psychoed serve"):
-                mark(build_dir, BUILD_MARKER)
-                rebuild_preview()
-        except (CurriculumError, RunError) as exc:
-            print(f"psychoed: {exc}", file=sys.stderr)
-        except OSError as exc:
-            print(f"psychoed: error: {environment_problem(exc) or exc}", file=sys.stderr)
-
-    def rebuild_preview() -> None:
-        result = check_curriculum(curriculum_dir)
-        for diagnostic in result.diagnostics:
-            print(diagnostic, file=sys.stderr)
-        if not result.ok or result.curriculum is None:
-            print(f"psychoed: {len(errors(result.diagnostics))} error(s); showing the last good build", file=sys.stderr)
-            return
-        choose_tracks(result.curriculum, [track_id])
-        view = result.views[track_id]
-        site_engine = get_engine(engine or result.curriculum.program.engine)
-        engines[:] = [site_engine]
-        # Pages first, with the PDFs as last rendered; then the PDFs whose content changed.
-        handouts = track_handouts(view, build_dir / track_id, large_print=view.program.handouts.large_print)
-        config = write_track_project(site_engine, view, build_dir / track_id, Path("site") / track_id, theme,
-                                     handouts, placeholders=True, publishing=Publishing(preview=True))
-        try:
-            site_engine.build(config, preview, track_id)
-            sanitize_site(preview)
-        except SiteBuildError as exc:
-            print(f"psychoed: {exc}", file=sys.stderr)
-            return
-        print(f"psychoed: rebuilt `{track_id}` with {site_engine.name}", file=sys.stderr)
-        report = refresh_handouts(handouts)
-        for batch in handouts:
-            copy_handouts(batch.documents, batch.folder, preview / HANDOUTS_DIR)
-        if report.rendered:
-            print(f"psychoed: {len(report.rendered)} PDF handout(s) updated", file=sys.stderr)
-
-    rebuild()
-    server = engines[0] if engines else get_engine(engine or DEFAULT_ENGINE)
-    print(f"psychoed: serving `{track_id}` at http://{HOST}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     try:
-        server.serve(preview, rebuild, [curriculum_dir.resolve(), theme.theme_dir, theme.base_config],
-                          host=HOST, port=port)
+        with terminate_as_exception():
+            return _serve(curriculum_dir, track_id, build_dir, preview, port=port, engine=engine)
+    except Terminated:
+        return EXIT_TERMINATED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     finally:
         shutil.rmtree(preview, ignore_errors=True)
+
+
+def _serve(curriculum_dir: Path, track_id: str, build_dir: Path, preview: Path, *, port: int,
+           engine: str | None) -> int:
+    server: PreviewServer | None = None
+    session: PreviewSession | None = None
+
+    def show_failure(page: bytes | None) -> None:
+        assert server is not None
+        server.failure_page = page
+
+    def reload_browsers() -> None:
+        assert server is not None
+        server.reload_browsers()
+
+    def rebuild() -> None:
+        assert session is not None
+        session.rebuild()
+
+    site, scratch = preview / "site", preview / "jobs"
+    site.mkdir()
+    scratch.mkdir()
+    server = PreviewServer(rebuild, site, host=HOST, port=port)
+    server.bind()
+    try:
+        session = PreviewSession(curriculum_dir, track_id, build_dir, site, scratch, engine=engine,
+                                 show_failure=show_failure, reload_browsers=reload_browsers)
+        say(f"serving `{track_id}` at http://{HOST}:{port}/ (Ctrl+C to stop); building the pages")
+        session.rebuild()
+        server.watch_all(session.watched())
+        server.serve()
+    finally:
+        if session is not None:
+            session.close()
+        server.shutdown()
+    return EXIT_TERMINATED
+
+
+@contextmanager
+def terminate_as_exception() -> Iterator[None]:
+    """While inside, SIGTERM raises Terminated in the main thread, so `finally` blocks run."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

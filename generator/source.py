@@ -8,6 +8,7 @@ keys are reported instead of silently overwritten.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,14 @@ def read_yaml(file: Path, shown_as: str) -> SourceFile:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise YamlProblem(Diagnostic(shown_as, line, col, "file is not UTF-8 text",
                                      "save it as UTF-8 in your editor")) from None
+    return _parsed(text, shown_as)
+
+
+# `psychoed serve` loads the whole curriculum on every save; a file whose text is unchanged is
+# not parsed again. The SourceFile is shared between loads, so nothing may change it after
+# parsing (nothing does). Problems are raised, and so never kept.
+@functools.lru_cache(maxsize=2048)
+def _parsed(text: str, shown_as: str) -> SourceFile:
     return parse_yaml(text, shown_as)
 
 

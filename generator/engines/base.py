@@ -10,7 +10,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 from urllib.parse import urljoin
 
 from ..render import RenderedSite
@@ -53,7 +52,8 @@ def track_site_url(site_url: str | None, track_id: str) -> str | None:
 
 
 class Engine(ABC):
-    """A static-site engine: writes a track's project, builds it, serves a preview."""
+    """A static-site engine: writes a track's project and builds it (`psychoed serve` serves the
+    preview with its own server, `preview/server.py`, for every engine)."""
 
     name: str
 
@@ -64,11 +64,7 @@ class Engine(ABC):
         `site_dir` is where a build by hand would publish it."""
 
     @abstractmethod
-    def build(self, config_file: Path, site_dir: Path, track_id: str) -> None:
-        """Build the project into `site_dir`; raise SiteBuildError with the engine's complaints."""
-
-    @abstractmethod
-    def serve(self, root: Path, rebuild: Callable[[], None], watched: Sequence[Path], *, host: str,
-              port: int) -> None:
-        """Serve `root` on host:port until Ctrl+C, calling `rebuild` when a watched path changes
-        and reloading the browser after it."""
+    def build(self, config_file: Path, site_dir: Path, track_id: str, *, dirty: bool = False) -> None:
+        """Build the project into `site_dir`; raise SiteBuildError with the engine's complaints.
+        `dirty` (the preview, when only page texts changed): rebuild only the pages whose source is
+        newer than their page in `site_dir`, where the engine can; otherwise build everything."""

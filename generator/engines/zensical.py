@@ -14,13 +14,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..render import RenderedSite
 from ..shipped import ThemeFiles
 from ..tailor import TrackView
 from .base import Engine, EngineUnavailable, Publishing, SiteBuildError
-from .mkdocs import project_config, serve_with_live_reload, write_config_and_pages
+from .mkdocs import project_config, write_config_and_pages
 
 PACKAGE = "zensical"
 INSTALL_HINT = "install it with `pip install 'psychoed[zensical]'` (Zensical 0.0.x)"
@@ -40,7 +40,8 @@ class ZensicalEngine(Engine):
         return write_config_and_pages(zensical_config(project_config(view, rendered, project_dir, site_dir, theme,
                                                                      publishing)), rendered, project_dir)
 
-    def build(self, config_file: Path, site_dir: Path, track_id: str) -> None:
+    def build(self, config_file: Path, site_dir: Path, track_id: str, *, dirty: bool = False) -> None:
+        # Zensical's command line has no dirty build: `dirty` is ignored, the whole site is built.
         inner = config_file.parent / INNER_SITE
         command = [sys.executable, "-m", PACKAGE, "build", "--config-file", str(config_file), "--clean", "--strict"]
         try:
@@ -55,13 +56,6 @@ class ZensicalEngine(Engine):
         if site_dir.exists():
             shutil.rmtree(site_dir)
         shutil.copytree(inner, site_dir)
-
-    def serve(self, root: Path, rebuild: Callable[[], None], watched: Sequence[Path], *, host: str,
-              port: int) -> None:
-        # Zensical's own server rebuilds from mkdocs.yml alone, not from the curriculum; the
-        # preview needs a static server that calls Psychoed's pipeline back. MkDocs' is one,
-        # and is always installed.
-        serve_with_live_reload(root, rebuild, watched, host=host, port=port)
 
 
 def zensical_config(config: dict[str, Any]) -> dict[str, Any]:
