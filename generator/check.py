@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from .check_cache import CheckCache
 from .diagnostics import CurriculumError, Diagnostic, errors
 from .languages import language_problems
 from .links import link_problems
@@ -38,8 +39,9 @@ class CheckResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> CheckResult:
-    """Load, tailor every track and lint; `as_of` is the day review dates are measured from."""
+def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *, cached: bool = True) -> CheckResult:
+    """Load, tailor every track and lint; `as_of` is the day review dates are measured from.
+    With `cached`, per-module results are kept in the project's `.psychoed-cache/` (check_cache.py)."""
     try:
         curriculum = load_curriculum(root)
     except CurriculumError as exc:
@@ -54,7 +56,9 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
     unsafe = unsafe_pattern_problems(curriculum)
     if unsafe:  # the content rules would run these patterns on every text: report them alone
         return CheckResult(curriculum, views, sorted(diagnostics.union(unsafe)))
-    linted = lint(curriculum, views, as_of or datetime.date.today())
+    cache = CheckCache.in_project(curriculum.root) if cached else CheckCache.disabled()
+    linted = lint(curriculum, views, as_of or datetime.date.today(), cache=cache)
+    cache.save()
     diagnostics.update(curriculum_footer_problems(curriculum, large_print=curriculum.program.handouts.large_print))
     diagnostics.update(linted.findings)
     return CheckResult(curriculum, views, sorted(diagnostics), linted)

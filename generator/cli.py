@@ -15,15 +15,13 @@ import traceback
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from .build import BuildPaths, build, build_handouts
-from .check import check_curriculum
+# Only light modules here: `psychoed build` with nothing to do must answer before the pipeline
+# (pydantic, Jinja, MkDocs, WeasyPrint) is imported, so each command imports what it runs.
 from .diagnostics import CurriculumError, Diagnostic, errors
+from .engine_names import ENGINE_NAMES
 from .errors import RunError, UsageError, environment_problem
-from .rules import builtin_rules
 from .publish import guard_folders
-from .schema import json_schemas, write_schemas
-from .engines import ENGINES, EngineUnavailable, SiteBuildError
-from .new_project import SOURCES, new_project
+from .new_project import SOURCES
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other tools in a pipeline
@@ -34,6 +32,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     unchanged = "; the previous site is unchanged" if args.command == "build" else ""
     try:
         return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        return _failure(exc, unchanged)
+
+
+def _failure(exc: Exception, unchanged: str) -> int:
+    """Say what went wrong, in one line per problem; return the exit status."""
+    from .engines import EngineUnavailable, SiteBuildError
+
+    try:
+        raise exc
     except (UsageError, EngineUnavailable) as exc:
         print(f"psychoed: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -48,8 +58,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except RunError as exc:
         print(f"psychoed: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:  # the reader went away (`psychoed schema | head`): nothing left to say
         _silence_stdout()
         return EXIT_BROKEN_PIPE
@@ -94,8 +102,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="the curriculum folder (default: curriculum)")
 
     def engine_option(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--engine", choices=ENGINES, metavar="NAME",
-                         help=f"the static-site engine: {' or '.join(ENGINES)} (default: `engine:` in program.yml, "
+        sub.add_argument("--engine", choices=ENGINE_NAMES, metavar="NAME",
+                         help=f"the static-site engine: {' or '.join(ENGINE_NAMES)} (default: `engine:` in program.yml, "
                               "else mkdocs)")
 
     def output_options(sub: argparse.ArgumentParser, build_dir_help: str) -> None:
@@ -150,6 +158,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from .new_project import new_project
+
     files = new_project(args.dir, args.source)
     print(f"created {args.dir}/ with {len(files)} files ({args.source}). Next:")
     print(f"  cd {args.dir}")
@@ -160,18 +170,26 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
+    from .build_cache import BuildOptions, unchanged_build
+    from .progress import for_stream
+
     _require_folder(args.curriculum)
-    report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track, large_print=args.large_print,
-                   portable=args.portable, site_url=args.site_url, engine=args.engine)
-    seconds = time.perf_counter() - started
+    options = BuildOptions(args.out, args.portable, args.site_url, args.engine, args.large_print)
+    report = unchanged_build(args.curriculum, args.out, args.build_dir, args.track, options)
+    if report is None:
+        from .build import BuildPaths, build
+
+        report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track,
+                       large_print=args.large_print, portable=args.portable, site_url=args.site_url,
+                       engine=args.engine, progress=for_stream(sys.stderr))
     _report(report.warnings)
-    print(f"built {len(report.tracks)} track(s) into {args.out}/ in {seconds:.1f} s: {', '.join(report.tracks)}")
-    print(f"handouts: {len(report.handouts.rendered)} PDF(s) rendered, {len(report.handouts.reused)} unchanged")
+    print(report.summary(args.out))
     return EXIT_OK
 
 
 def _handouts(args: argparse.Namespace) -> int:
+    from .build import BuildPaths, build_handouts
+
     started = time.perf_counter()
     _require_folder(args.curriculum)
     report = build_handouts(BuildPaths(args.curriculum, args.out, args.build_dir), args.track, weeks=args.week,
@@ -184,11 +202,15 @@ def _handouts(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     if args.explain:
+        from .rules import builtin_rules
+
         explanation = builtin_rules().explain(args.explain)
         if explanation is None:
             raise UsageError(f"unknown rule `{args.explain}`; rules: {', '.join(builtin_rules().rules)}")
         print(explanation)
         return EXIT_OK
+    from .check import check_curriculum
+
     _require_folder(args.curriculum)
     result = check_curriculum(args.curriculum, args.as_of)
     if args.format == "json":
@@ -236,6 +258,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from .schema import json_schemas, write_schemas
+
     if args.write:
         for path in write_schemas(args.write):
             print(f"wrote {path}")

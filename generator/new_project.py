@@ -15,7 +15,6 @@ from typing import Literal
 
 from .errors import UsageError
 from .placeholders import placeholder
-from .schema import write_schemas
 from .shipped import STARTER, bundled_curriculum
 
 Source = Literal["skeleton", "bundled"]
@@ -41,6 +40,8 @@ def new_project(target: Path, source: Source = "skeleton") -> list[Path]:
         program = curriculum / "program.yml"
         program.write_text(with_placeholders(program.read_text(encoding="utf-8")), encoding="utf-8")
     else:
+        from .schema import write_schemas  # imports the models: `psychoed build` loads this module too
+
         shutil.copytree(STARTER / "skeleton" / "curriculum", curriculum)
         write_schemas(curriculum / "schema")  # editor completion, as in the bundled curriculum
     _write_project_files(target)
