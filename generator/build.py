@@ -60,8 +60,8 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     guard_folders(paths.curriculum, paths.out, paths.build)
     with holding([paths.build, paths.out], "psychoed build"):
         recover(paths.out)
-        inputs = build_cache.current_inputs(paths.curriculum, BuildOptions(paths.out, portable, site_url, engine,
-                                                                           large_print))
+        inputs = build_cache.current_inputs(paths.curriculum, paths.build,
+                                            BuildOptions(paths.out, portable, site_url, engine, large_print))
         manifest = build_cache.read_manifest(paths.build)
         stale = build_cache.stale_tracks(manifest, inputs, paths.out, track_ids)
         if stale == [] and manifest is not None:

@@ -49,8 +49,10 @@ class BuildOptions:
     engine: Optional[str] = None
     large_print: bool = False
 
-    def key(self) -> str:
-        return json.dumps({"out": str(self.out.resolve()), "portable": self.portable, "site_url": self.site_url,
+    def key(self, build_dir: Path) -> str:
+        # OUT as seen from the build folder: a project moved as a whole stays up to date.
+        out = os.path.relpath(self.out.resolve(), build_dir.resolve())
+        return json.dumps({"out": out, "portable": self.portable, "site_url": self.site_url,
                            "engine": self.engine, "large_print": self.large_print}, sort_keys=True)
 
 
@@ -80,10 +82,10 @@ class Manifest:
     warnings: int = 0  # content-rule warnings the last build published with
 
 
-def current_inputs(curriculum: Path, options: BuildOptions) -> Inputs:
+def current_inputs(curriculum: Path, build_dir: Path, options: BuildOptions) -> Inputs:
     project = curriculum.resolve().parent
     environment = _digest("\0".join([
-        f"format {_FORMAT}", options.key(), psychoed_digest(),
+        f"format {_FORMAT}", options.key(build_dir), psychoed_digest(),
         _tree_digest(project / "theme"), _file_digest(project / "mkdocs.yml") or "",
         *(_distribution_version(name) for name in _RENDERING_DISTRIBUTIONS)]))
     return Inputs(environment, _curriculum_files(curriculum))
@@ -119,7 +121,7 @@ def unchanged_build(curriculum: Path, out: Path, build_dir: Path, track_ids: Seq
     with holding([build_dir, out], "psychoed build"):
         recover(out)
         manifest = read_manifest(build_dir)
-        if manifest is None or stale_tracks(manifest, current_inputs(curriculum, options), out, track_ids) != []:
+        if manifest is None or stale_tracks(manifest, current_inputs(curriculum, build_dir, options), out, track_ids) != []:
             return None
     return noop_report(manifest, track_ids, started)
 

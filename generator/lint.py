@@ -84,8 +84,7 @@ def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.da
     found.update(program_findings(curriculum, book, as_of))
     found.update(unused_items(curriculum))
     found.update(reference_findings(curriculum))
-    found.update(number_findings(curriculum, book))
-    found.update(near_copy_findings(curriculum, book.near_copy.ratio, book.near_copy.min_words))
+    found.update(item_findings(curriculum, book, cache))
     for module in curriculum.modules.values():
         found.update(stale_review(curriculum, module, as_of))
     for worksheet in curriculum.worksheets.values():
@@ -95,6 +94,21 @@ def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.da
     found.update(bad_suppressions(curriculum, book))
     result.findings, result.suppressed = apply_suppressions(curriculum, sorted(found))
     return result
+
+
+def item_findings(curriculum: Curriculum, book: RuleBook, cache: CheckCache) -> Iterator[Diagnostic]:
+    """The rules that read each module or worksheet alone, on every track (numbers, near copies)."""
+    program = curriculum.program.model_dump_json()
+    items: list[tuple[str, str, Module | Worksheet]] = [("module", m.id, m) for m in curriculum.modules.values()]
+    items += [("worksheet", w.id, w) for w in curriculum.worksheets.values()]
+    for kind, item_id, item in items:
+        def compute() -> UnitResult:
+            found = tuple(number_findings(curriculum, book, [(kind, item_id, item)]))
+            if isinstance(item, Module):
+                found += tuple(near_copy_findings(curriculum, book.near_copy.ratio, book.near_copy.min_words, [item]))
+            return UnitResult(found)
+        yield from cache.result([psychoed_digest(), program, kind, *curriculum.source(kind, item_id).lines,
+                                 item.model_dump_json()], compute).findings
 
 
 # --- where the text is ---------------------------------------------------------------
