@@ -249,6 +249,7 @@ def build_handouts(paths: BuildPaths, track_ids: Sequence[str] = (), *, weeks: S
         batches = {view.track.id: handout_batch(view, paths.build / view.track.id, large_print=large_print,
                                                 weeks=weeks or None) for view in views}
         report = refresh_handouts(list(batches.values()))
+        build_cache.forget_manifest(paths.build)  # OUT changes here: the next build is a full one
         mark(paths.out, OUTPUT_MARKER)
         for track_id, batch in batches.items():
             copy_handouts(batch.documents, batch.folder, paths.out / track_id / HANDOUTS_DIR)
