@@ -18,10 +18,9 @@ from typing import Callable, Optional, Sequence
 # Only light modules here: `psychoed build` with nothing to do must answer before the pipeline
 # (pydantic, Jinja, MkDocs, WeasyPrint) is imported, so each command imports what it runs.
 from .diagnostics import CurriculumError, Diagnostic, errors
-from .engine_names import ENGINE_NAMES
+from .names import ENGINE_NAMES, PROJECT_SOURCES
 from .errors import RunError, UsageError, environment_problem
 from .publish import guard_folders
-from .new_project import SOURCES
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other tools in a pipeline
@@ -114,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("new", _new, "start a new project in DIR: a one-track skeleton, or the bundled curriculum")
     sub.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder")
-    sub.add_argument("--from", dest="source", choices=SOURCES, default="skeleton",
+    sub.add_argument("--from", dest="source", choices=PROJECT_SOURCES, default="skeleton",
                      help="skeleton (default): one track, module and worksheet; bundled: a copy of the "
                           "curriculum that ships with Psychoed")
 

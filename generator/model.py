@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origi
 from pydantic import (BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, create_model, field_validator,
                       model_validator)
 
-from .engine_names import ENGINE_NAMES
+from .names import ENGINE_NAMES
 
 SCHEMA_VERSION = 1
 

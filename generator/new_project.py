@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import UsageError
+from .names import PROJECT_SOURCES
 from .placeholders import placeholder
+from .schema import write_schemas
 from .shipped import STARTER, bundled_curriculum
 
-Source = Literal["skeleton", "bundled"]
-SOURCES: tuple[Source, ...] = ("skeleton", "bundled")
+Source = Literal[PROJECT_SOURCES]  # type: ignore[valid-type]  # ("skeleton", "bundled")
+SOURCES: tuple[Source, ...] = PROJECT_SOURCES  # type: ignore[assignment]
 
 # Lines of the bundled program.yml that name the bundled program's own organization and dates:
 # a new project must write its own.
@@ -40,8 +42,6 @@ def new_project(target: Path, source: Source = "skeleton") -> list[Path]:
         program = curriculum / "program.yml"
         program.write_text(with_placeholders(program.read_text(encoding="utf-8")), encoding="utf-8")
     else:
-        from .schema import write_schemas  # imports the models: `psychoed build` loads this module too
-
         shutil.copytree(STARTER / "skeleton" / "curriculum", curriculum)
         write_schemas(curriculum / "schema")  # editor completion, as in the bundled curriculum
     _write_project_files(target)
