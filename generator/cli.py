@@ -19,7 +19,7 @@ from typing import Callable, Optional, Sequence
 # (pydantic, Jinja, MkDocs, WeasyPrint) is imported, so each command imports what it runs.
 from .diagnostics import CurriculumError, Diagnostic, errors
 from .names import ENGINE_NAMES, PROJECT_SOURCES
-from .errors import RunError, UsageError, environment_problem
+from .errors import EngineUnavailable, RunError, SiteBuildError, UsageError, environment_problem
 from .publish import guard_folders
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -31,18 +31,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     unchanged = "; the previous site is unchanged" if args.command == "build" else ""
     try:
         return args.run(args)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        return _failure(exc, unchanged)
-
-
-def _failure(exc: Exception, unchanged: str) -> int:
-    """Say what went wrong, in one line per problem; return the exit status."""
-    from .engines import EngineUnavailable, SiteBuildError
-
-    try:
-        raise exc
     except (UsageError, EngineUnavailable) as exc:
         print(f"psychoed: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -57,6 +45,8 @@ def _failure(exc: Exception, unchanged: str) -> int:
     except RunError as exc:
         print(f"psychoed: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
+    except KeyboardInterrupt:
+        return 130
     except BrokenPipeError:  # the reader went away (`psychoed schema | head`): nothing left to say
         _silence_stdout()
         return EXIT_BROKEN_PIPE
