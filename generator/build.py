@@ -47,9 +47,9 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     """Check, then build the named tracks (all when none are named). Errors stop the build.
 
     Only tracks whose inputs changed since the last build are built (build_cache.py); with none,
-    nothing is checked or built and the report says it was a no-op. Each track's PDF handouts
-    are rendered first (only those whose content changed), so that
-    MkDocs publishes them and checks every link to them; `large_print` adds the large-print set.
+    nothing is checked or built and the report says it was a no-op. Each track's PDF handouts are
+    rendered first (only those whose content changed), so that MkDocs publishes them and checks
+    every link to them; `large_print` adds the large-print set.
     `portable` also publishes each track's offline copy as a zip, linked from its home page.
     `site_url` is the address OUT/ will be published at, when known. `engine` overrides the
     program's `engine:` setting (MkDocs + Material unless it names another). `progress` hears
@@ -103,26 +103,12 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
             swap_in(staging, paths.out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        built = {view.track.id: track_inputs(checked, view, inputs.files) for view in views}
+        built = {view.track.id: build_cache.track_inputs(curriculum, view, inputs.files) for view in views}
         build_cache.write_manifest(paths.build, build_cache.record(
             manifest, inputs, built, list(curriculum.tracks), len(checked.warnings)))
     return BuildReport(chosen, checked.warnings, rendered.rendered, rendered.reused, tuple(engine_builds),
                        up_to_date=tuple(t for t in curriculum.tracks if t not in chosen),
                        seconds=time.perf_counter() - started)
-
-
-def track_inputs(checked: CheckResult, view: TrackView, files: Sequence[str] | dict[str, str]) -> list[str]:
-    """The curriculum files (relative to the curriculum folder) that one track's output is made from."""
-    curriculum = checked.curriculum
-    assert curriculum is not None
-
-    def relative(kind: str, item_id: str) -> str:
-        shown = curriculum.root.parent / curriculum.source(kind, item_id).path
-        return shown.relative_to(curriculum.root).as_posix()
-
-    unused = [relative("module", m) for m in curriculum.modules if m not in view.modules]
-    unused += [relative("worksheet", w) for w in curriculum.worksheets if w not in view.worksheets]
-    return build_cache.track_dependencies(files, unused)
 
 
 def passing_check(curriculum_dir: Path) -> CheckResult:

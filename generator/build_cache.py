@@ -24,12 +24,16 @@ import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
 
 from .build_report import BuildReport
 from .lock import holding
 from .publish import guard_folders, recover
 from .shipped import PACKAGE
+
+if TYPE_CHECKING:  # only for the types: importing them would load the whole pipeline
+    from .load import Curriculum
+    from .tailor import TrackView
 
 MANIFEST_FILE = "build-manifest.json"
 _FORMAT = 1
@@ -131,10 +135,18 @@ def noop_report(manifest: Manifest, track_ids: Sequence[str], started: float) ->
                        known_warnings=manifest.warnings, seconds=time.perf_counter() - started)
 
 
-def track_dependencies(files: Iterable[str], unused_items: Iterable[str]) -> list[str]:
+def track_inputs(curriculum: "Curriculum", view: "TrackView", files: Iterable[str]) -> list[str]:
     """The curriculum files one track is made from: all of them (program, every track file, any
-    other file) except the module and worksheet files it does not use."""
-    return sorted(set(files) - set(unused_items))
+    other file) except the module and worksheet files it does not use. `files` and the result are
+    relative to the curriculum folder."""
+
+    def relative(kind: str, item_id: str) -> str:
+        shown = curriculum.root.parent / curriculum.source(kind, item_id).path
+        return shown.relative_to(curriculum.root).as_posix()
+
+    unused = {relative("module", m) for m in curriculum.modules if m not in view.modules}
+    unused |= {relative("worksheet", w) for w in curriculum.worksheets if w not in view.worksheets}
+    return sorted(set(files) - unused)
 
 
 def record(manifest: Optional[Manifest], inputs: Inputs, built: Mapping[str, Sequence[str]],
