@@ -67,7 +67,7 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
         if stale == [] and manifest is not None:
             return build_cache.noop_report(manifest, track_ids, started)
         progress.note("checking the curriculum")
-        checked = passing_check(paths.curriculum)
+        checked = passing_check(paths.curriculum, paths.build)
         curriculum = checked.curriculum
         assert curriculum is not None
         large_print = large_print or curriculum.program.handouts.large_print
@@ -111,9 +111,9 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
                        seconds=time.perf_counter() - started)
 
 
-def passing_check(curriculum_dir: Path) -> CheckResult:
+def passing_check(curriculum_dir: Path, cache_dir: Path | None = None) -> CheckResult:
     """The full check; raises CurriculumError if it found any error, so nothing is published."""
-    checked = check_curriculum(curriculum_dir)
+    checked = check_curriculum(curriculum_dir, cache_dir=cache_dir)
     if not checked.ok:
         raise CurriculumError(checked.diagnostics)
     return checked
@@ -222,7 +222,7 @@ def build_handouts(paths: BuildPaths, track_ids: Sequence[str] = (), *, weeks: S
     guard_folders(paths.curriculum, paths.out, paths.build)
     with holding([paths.build, paths.out], "psychoed handouts"):
         recover(paths.out)
-        checked = passing_check(paths.curriculum)
+        checked = passing_check(paths.curriculum, paths.build)
         assert checked.curriculum is not None
         refuse_footer_problems(checked.curriculum, large_print=large_print)
         views = [checked.views[track_id] for track_id in choose_tracks(checked.curriculum, track_ids)]

@@ -39,9 +39,10 @@ class CheckResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *, cached: bool = True) -> CheckResult:
+def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *,
+                     cache_dir: Optional[Path] = None) -> CheckResult:
     """Load, tailor every track and lint; `as_of` is the day review dates are measured from.
-    With `cached`, per-module results are kept in the project's `.psychoed-cache/` (check_cache.py)."""
+    With `cache_dir` (a build folder), per-module results are kept there between runs (check_cache.py)."""
     try:
         curriculum = load_curriculum(root)
     except CurriculumError as exc:
@@ -56,7 +57,7 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *, cache
     unsafe = unsafe_pattern_problems(curriculum)
     if unsafe:  # the content rules would run these patterns on every text: report them alone
         return CheckResult(curriculum, views, sorted(diagnostics.union(unsafe)))
-    cache = CheckCache.in_project(curriculum.root) if cached else CheckCache.disabled()
+    cache = CheckCache.in_folder(cache_dir) if cache_dir is not None else CheckCache.disabled()
     linted = lint(curriculum, views, as_of or datetime.date.today(), cache=cache)
     cache.save()
     diagnostics.update(curriculum_footer_problems(curriculum, large_print=curriculum.program.handouts.large_print))

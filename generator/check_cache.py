@@ -6,10 +6,10 @@ from everything they were computed from: the tailored text, the source file's li
 point into them), the program and the track's safety settings, the reader, and Psychoed's own
 files (which hold the built-in rules). Nothing else is trusted: a changed input is a new key.
 
-The cache is one JSON file, `.psychoed-cache/check.json` in the project (the folder holding the
-curriculum folder); `psychoed new` projects ignore `.psychoed-cache/` in git. It is written whole
-(rename into place), holds only the entries of the last run, and a missing, corrupt or read-only
-cache only costs time.
+The cache is one JSON file in the build folder, `build/check-cache.json` (`--build-dir`, shared by
+`psychoed check` and `psychoed build`), never in the project itself. It is written whole (renamed
+into place), holds only the entries of the last run, and a missing, corrupt or unwritable cache
+only costs time.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from .diagnostics import Diagnostic
+from .publish import BUILD_MARKER, mark
 
-CACHE_DIR = ".psychoed-cache"
-_CACHE_FILE = "check.json"
+CACHE_FILE = "check-cache.json"
 _FORMAT = 1
 
 
@@ -46,8 +46,8 @@ class CheckCache:
         self.hits = self.misses = 0
 
     @classmethod
-    def in_project(cls, curriculum_root: Path) -> "CheckCache":
-        file = Path(curriculum_root).absolute().parent / CACHE_DIR / _CACHE_FILE
+    def in_folder(cls, build_dir: Path) -> "CheckCache":
+        file = build_dir / CACHE_FILE
         return cls(file, _read(file))
 
     @classmethod
@@ -73,8 +73,7 @@ class CheckCache:
         data = {"format": _FORMAT, "units": {key: _encode(result) for key, result in sorted(self.used.items())}}
         partial = self.file.with_name(f".{self.file.name}.{os.getpid()}.partial")
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            _ignore_in_git(self.file.parent)
+            mark(self.file.parent, BUILD_MARKER)
             partial.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
             os.replace(partial, self.file)
         except OSError:
@@ -92,14 +91,6 @@ def unit_key(parts: Sequence[str]) -> str:
         hasher.update(part.encode("utf-8"))
         hasher.update(b"\0\1\0")
     return hasher.hexdigest()
-
-
-def _ignore_in_git(folder: Path) -> None:
-    """A `.gitignore` of `*` inside the cache folder: ignored in any project, old or new."""
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# Written by Psychoed: a cache of `psychoed check` results; safe to delete.\n*\n",
-                          encoding="utf-8")
 
 
 def _encode(result: UnitResult) -> dict[str, object]:

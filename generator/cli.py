@@ -133,6 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--explain", metavar="RULE", help="show a rule's rationale and sources, then exit")
     sub.add_argument("--verbose", action="store_true", help="also list suppressed findings and reading grades")
     sub.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="measure review dates from this day (default: today)")
+    sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR",
+                     help="where results are cached between runs, as for `psychoed build` (default: build)")
 
     sub = command("serve", _serve, "live preview of one track on 127.0.0.1, rebuilt when the curriculum changes")
     curriculum_option(sub)
@@ -201,7 +203,7 @@ def _check(args: argparse.Namespace) -> int:
     from .check import check_curriculum
 
     _require_folder(args.curriculum)
-    result = check_curriculum(args.curriculum, args.as_of)
+    result = check_curriculum(args.curriculum, args.as_of, cache_dir=_cache_folder(args.curriculum, args.build_dir))
     if args.format == "json":
         print(json.dumps([d.as_dict() for d in result.diagnostics], indent=2))
     elif args.format == "github":
@@ -221,6 +223,15 @@ def _check(args: argparse.Namespace) -> int:
     print(f"{args.curriculum}: ok — {len(curriculum.tracks)} tracks, {len(curriculum.modules)} modules, "
           f"{len(curriculum.worksheets)} worksheets", file=sys.stderr)
     return EXIT_OK
+
+
+def _cache_folder(curriculum: Path, build_dir: Path) -> Optional[Path]:
+    """The build folder, when a build could use it; else None: a check never needs one."""
+    try:
+        guard_folders(curriculum, None, build_dir)
+    except UsageError:
+        return None
+    return build_dir
 
 
 def _github_annotation(d: Diagnostic) -> str:

@@ -17,7 +17,7 @@ import pytest
 from generator.build import BuildPaths, build
 from generator.build_cache import MANIFEST_FILE
 from generator.check import check_curriculum
-from generator.check_cache import CACHE_DIR
+from generator.check_cache import CACHE_FILE
 from generator.progress import PlainLines, for_stream
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
@@ -125,22 +125,26 @@ def test_progress_is_plain_lines_when_not_on_a_terminal(built_once, monkeypatch)
     assert type(for_stream(Terminal())) is not PlainLines, "a terminal outside CI gets the bar"
 
 
-def test_check_results_come_from_the_cache_and_follow_edits(tmp_path):
-    curriculum = tmp_path / "curriculum"
+def test_check_results_come_from_the_cache_and_follow_edits(psychoed, tmp_path):
+    curriculum, build_dir = tmp_path / "curriculum", tmp_path / "build"
     shutil.copytree(MINI, curriculum)
     breathing = curriculum / "modules" / "skills" / "breathing.yml"
     text = breathing.read_text()
     breathing.write_text(text.replace("summary: ", "summary: Addicts and alcoholics can do this. ", 1))
 
-    fresh = check_curriculum(curriculum, cached=False)
+    fresh = check_curriculum(curriculum)
     assert any(d.rule == "person-first" for d in fresh.diagnostics), "the edit is a finding"
-    first = check_curriculum(curriculum)
-    assert (tmp_path / CACHE_DIR / "check.json").is_file()
-    second = check_curriculum(curriculum)
-    assert first.diagnostics == second.diagnostics == fresh.diagnostics
-    assert second.lint.grades == fresh.lint.grades
+    first = check_curriculum(curriculum, cache_dir=build_dir)
+    assert (build_dir / CACHE_FILE).is_file() and first.diagnostics == fresh.diagnostics
+    second = check_curriculum(curriculum, cache_dir=build_dir)
+    assert second.diagnostics == fresh.diagnostics and second.lint.grades == fresh.lint.grades
 
     breathing.write_text(text)
-    fixed = check_curriculum(curriculum)
+    fixed = check_curriculum(curriculum, cache_dir=build_dir)
     assert not any(d.rule == "person-first" for d in fixed.diagnostics)
-    assert fixed.diagnostics == check_curriculum(curriculum, cached=False).diagnostics
+    assert fixed.diagnostics == check_curriculum(curriculum).diagnostics
+
+    (build_dir / CACHE_FILE).write_text("{broken")
+    run = psychoed("check", "--curriculum", curriculum, "--build-dir", build_dir)
+    assert run.code == 0, run.out + run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "curriculum"], "nothing written in the project"

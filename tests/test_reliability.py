@@ -316,7 +316,7 @@ def test_full_disk(psychoed, project):
     config = project / "build" / "alpha" / "mkdocs.yml"
     config.unlink()
     config.symlink_to("/dev/full")
-    run = psychoed(*build_args(project))
+    run = psychoed(*build_args(project, "--site-url", "https://example.org/"))  # an option changed: a real build
     assert run.code == 1
     assert run.err == "psychoed: error: cannot write: the disk is full; the previous site is unchanged\n"
     assert snapshot(project / "site") == before
