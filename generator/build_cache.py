@@ -22,7 +22,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from importlib import metadata
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Sequence
 
@@ -243,10 +243,20 @@ def _file_digest(path: Path) -> Optional[str]:
 
 
 def _distribution_version(name: str) -> str:
-    try:
-        return f"{name} {metadata.version(name)}"
-    except metadata.PackageNotFoundError:
-        return f"{name} -"
+    """`name version` as installed, or `name -`. Read from the `*.dist-info` folder names on
+    sys.path: importlib.metadata would cost more than the rest of a no-op build."""
+    wanted = name.lower().replace("-", "_")
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            stem, dot, kind = folder.rpartition(".")
+            project, dash, version = stem.partition("-")
+            if kind == "dist-info" and dash and project.lower().replace("-", "_") == wanted:
+                return f"{name} {version}"
+    return f"{name} -"
 
 
 def _digest(text: str) -> str:
