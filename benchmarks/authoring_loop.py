@@ -66,16 +66,18 @@ def new_project(parent: Path, curriculum: Path) -> Path:
 
 
 def edited_module(project: Path) -> Path:
-    """A module scheduled on the addiction track only, whose main message is on its page."""
+    """A module scheduled on the edited track and on no other, whose main message is on its page."""
     import yaml
 
-    track = yaml.safe_load((project / "curriculum" / "tracks" / f"{EDITED_TRACK}.yml").read_text())
-    scheduled = {s["module"] for week in track["weeks"] for s in week["sessions"]}
-    candidates = []
-    for path in sorted((project / "curriculum" / "modules").rglob("*.yml")):
-        data = yaml.safe_load(path.read_text())
-        if path.stem in scheduled and data.get("tracks") == [EDITED_TRACK] and "main_message" in data:
-            candidates.append(path)
+    def scheduled(track_file: Path) -> set[str]:
+        track = yaml.safe_load(track_file.read_text())
+        return {s["module"] for week in track["weeks"] for s in week["sessions"]}
+
+    tracks = project / "curriculum" / "tracks"
+    elsewhere = set().union(*(scheduled(t) for t in tracks.glob("*.yml") if t.stem != EDITED_TRACK))
+    only_here = scheduled(tracks / f"{EDITED_TRACK}.yml") - elsewhere
+    candidates = [path for path in sorted((project / "curriculum" / "modules").rglob("*.yml"))
+                  if path.stem in only_here and "main_message" in yaml.safe_load(path.read_text())]
     if not candidates:
         sys.exit(f"no module of the {EDITED_TRACK} track alone found")
     # A participants' module when there is one (family modules are in fewer documents).
