@@ -108,7 +108,7 @@ def write_print_html(project: Path, target: Path) -> list[Path]:
     from generator.check import check_curriculum
     from generator.handouts import handout_documents
 
-    checked = check_curriculum(project / "curriculum", cached=False)
+    checked = check_curriculum(project / "curriculum")
     assert checked.curriculum is not None
     large_print = checked.curriculum.program.handouts.large_print
     files = []
