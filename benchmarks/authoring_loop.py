@@ -139,9 +139,10 @@ def plain_peer(project: Path) -> float:
     html_files = write_print_html(project, project / "peer-html")
     configs = sorted((project / "build").glob("*/mkdocs.yml"))
     started = time.perf_counter()
+    quiet = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # MkDocs' banner says nothing about the build
     for config in configs:
         subprocess.run([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d",
-                        str(project / "peer-site" / config.parent.name)], check=True, cwd=project)
+                        str(project / "peer-site" / config.parent.name)], check=True, cwd=project, env=quiet)
     sites = time.perf_counter() - started
     subprocess.run([PYTHON, "-c", _WEASYPRINT_ALL, *map(str, html_files)], check=True, cwd=project)
     seconds = time.perf_counter() - started
