@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test setup system-packages schema preview bench screenshots clean
+.PHONY: site test setup system-packages schema preview bench bench-handouts screenshots clean
 
 # Every track, with its offline copy (a zip linked from its home page). SITE_URL, when given, is
 # the address site/ is published at, e.g. `make site SITE_URL=https://example.org/iop/`.
@@ -56,8 +56,13 @@ screenshots: EXTRA_PACKAGES = chromium poppler-utils
 screenshots: setup
 	$(BIN)/python benchmarks/screenshots.py
 
-# Cold and warm time to render every PDF of the bundled curriculum.
+# The authoring loop on the bundled curriculum: cold, no-op and one-edit builds, the plain
+# mkdocs + WeasyPrint peer, serve's edit-to-visible; BENCH_ARGS="--scale 2" adds growth figures.
 bench: setup
+	$(BIN)/python benchmarks/authoring_loop.py $(BENCH_ARGS)
+
+# Cold and warm time to render every PDF of the bundled curriculum.
+bench-handouts: setup
 	$(BIN)/python benchmarks/bench_handouts.py
 
 clean:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import urlsplit
 
+from . import build_cache
+from .build_cache import BuildOptions
+from .build_report import BuildReport
 from .check import CheckResult, check_curriculum
 from .diagnostics import CurriculumError, Diagnostic
 from .errors import UsageError
@@ -23,6 +27,7 @@ from .load import Curriculum
 from .page_layout import curriculum_footer_problems
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
 from .postbuild import sanitize_site
+from .progress import SILENT, Progress
 from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
 from .engines import Engine, Publishing, get_engine, track_site_url
 from .shipped import ThemeFiles
@@ -36,33 +41,38 @@ class BuildPaths:
     build: Path  # generated MkDocs projects: BUILD/<track>/mkdocs.yml and docs/
 
 
-@dataclass(frozen=True)
-class BuildReport:
-    tracks: list[str]  # the ids built
-    warnings: list[Diagnostic]  # content-rule warnings: published anyway, worth fixing
-    handouts: RenderReport = RenderReport((), ())  # PDFs rendered now, and PDFs reused from the cache
-
-
 def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool = False,
-          portable: bool = False, site_url: str | None = None, engine: str | None = None) -> BuildReport:
+          portable: bool = False, site_url: str | None = None, engine: str | None = None,
+          progress: Progress = SILENT) -> BuildReport:
     """Check, then build the named tracks (all when none are named). Errors stop the build.
 
-    Each track's PDF handouts are rendered first (only those whose content changed), so that
-    MkDocs publishes them and checks every link to them; `large_print` adds the large-print set.
+    Only tracks whose inputs changed since the last build are built (build_cache.py); with none,
+    nothing is checked or built and the report says it was a no-op. Each track's PDF handouts are
+    rendered first (only those whose content changed), so that MkDocs publishes them and checks
+    every link to them; `large_print` adds the large-print set.
     `portable` also publishes each track's offline copy as a zip, linked from its home page.
     `site_url` is the address OUT/ will be published at, when known. `engine` overrides the
-    program's `engine:` setting (MkDocs + Material unless it names another).
+    program's `engine:` setting (MkDocs + Material unless it names another). `progress` hears
+    what is being done.
     """
+    started = time.perf_counter()
     site_path = site_url_path(site_url)
     guard_folders(paths.curriculum, paths.out, paths.build)
     with holding([paths.build, paths.out], "psychoed build"):
         recover(paths.out)
-        checked = passing_check(paths.curriculum)
+        inputs = build_cache.current_inputs(paths.curriculum, paths.build,
+                                            BuildOptions(paths.out, portable, site_url, engine, large_print))
+        manifest = build_cache.read_manifest(paths.build)
+        stale = build_cache.stale_tracks(manifest, inputs, paths.out, track_ids)
+        if stale == [] and manifest is not None:
+            return build_cache.noop_report(manifest, track_ids, started)
+        progress.note("checking the curriculum")
+        checked = passing_check(paths.curriculum, paths.build)
         curriculum = checked.curriculum
         assert curriculum is not None
         large_print = large_print or curriculum.program.handouts.large_print
         refuse_footer_problems(curriculum, large_print=large_print)
-        chosen = choose_tracks(curriculum, track_ids)
+        chosen = choose_tracks(curriculum, track_ids if stale is None else stale)
         # A partial build also builds the tracks the published site lacks: the hub links every track.
         chosen += [t for t in unpublished(paths.out, curriculum.tracks) if t not in chosen]
         views = [checked.views[track_id] for track_id in chosen]
@@ -70,30 +80,40 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
         theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
         mark(paths.build, BUILD_MARKER)
         staging = staging_folder(paths.out)  # first, so an output folder we cannot write fails fast
+        engine_builds: list[str] = []
         try:
             handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print,
                                                       track_url=track_site_url(site_url, view.track.id))
                         for view in views}
-            rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
+            rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches],
+                                        progress=progress)
             publishing = Publishing(site_url=site_url,
                                     tracks=tuple((t.id, t.title) for t in curriculum.tracks.values()))
-            for view in views:
+            for number, view in enumerate(views, start=1):
+                progress.note(f"site of track {view.track.id} ({number}/{len(views)})")
                 build_track(site_engine, view, paths, staging / view.track.id, theme, handouts[view.track.id],
                             publishing, portable=portable)
+                engine_builds += [view.track.id] * (2 if portable else 1)
             tracks = list(curriculum.tracks.values())
             (staging / "index.html").write_text(render_hub(curriculum.program, tracks), encoding="utf-8")
             (staging / "404.html").write_text(render_hub(curriculum.program, tracks, not_found_root=site_path),
                                               encoding="utf-8")
             carry_tracks(paths.out, staging, [t for t in curriculum.tracks if t not in chosen])
+            build_cache.forget_manifest(paths.build)  # a kill during the swap leaves no stale record behind
             swap_in(staging, paths.out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return BuildReport(chosen, checked.warnings, rendered)
+        built = {view.track.id: build_cache.track_inputs(curriculum, view, inputs.files) for view in views}
+        build_cache.write_manifest(paths.build, build_cache.record(
+            manifest, inputs, built, list(curriculum.tracks), len(checked.warnings)))
+    return BuildReport(chosen, checked.warnings, rendered.rendered, rendered.reused, tuple(engine_builds),
+                       up_to_date=tuple(t for t in curriculum.tracks if t not in chosen),
+                       seconds=time.perf_counter() - started)
 
 
-def passing_check(curriculum_dir: Path) -> CheckResult:
+def passing_check(curriculum_dir: Path, cache_dir: Path | None = None) -> CheckResult:
     """The full check; raises CurriculumError if it found any error, so nothing is published."""
-    checked = check_curriculum(curriculum_dir)
+    checked = check_curriculum(curriculum_dir, cache_dir=cache_dir)
     if not checked.ok:
         raise CurriculumError(checked.diagnostics)
     return checked
@@ -202,7 +222,7 @@ def build_handouts(paths: BuildPaths, track_ids: Sequence[str] = (), *, weeks: S
     guard_folders(paths.curriculum, paths.out, paths.build)
     with holding([paths.build, paths.out], "psychoed handouts"):
         recover(paths.out)
-        checked = passing_check(paths.curriculum)
+        checked = passing_check(paths.curriculum, paths.build)
         assert checked.curriculum is not None
         refuse_footer_problems(checked.curriculum, large_print=large_print)
         views = [checked.views[track_id] for track_id in choose_tracks(checked.curriculum, track_ids)]
@@ -215,6 +235,7 @@ def build_handouts(paths: BuildPaths, track_ids: Sequence[str] = (), *, weeks: S
         batches = {view.track.id: handout_batch(view, paths.build / view.track.id, large_print=large_print,
                                                 weeks=weeks or None) for view in views}
         report = refresh_handouts(list(batches.values()))
+        build_cache.forget_manifest(paths.build)  # OUT changes here: the next build is a full one
         mark(paths.out, OUTPUT_MARKER)
         for track_id, batch in batches.items():
             copy_handouts(batch.documents, batch.folder, paths.out / track_id / HANDOUTS_DIR)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Optional
 
+from .check_cache import CheckCache
 from .diagnostics import CurriculumError, Diagnostic, errors
 from .languages import language_problems
 from .links import link_problems
@@ -39,10 +40,11 @@ class CheckResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def check_curriculum(root: Path, as_of: Optional[datetime.date] = None,
-                     lint_tracks: Optional[Collection[str]] = None) -> CheckResult:
+def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *,
+                     lint_tracks: Optional[Collection[str]] = None, cache_dir: Optional[Path] = None) -> CheckResult:
     """Load, tailor every track and lint; `as_of` is the day review dates are measured from.
-    `lint_tracks` limits the per-track content rules to those tracks (the live preview of one)."""
+    `lint_tracks` limits the per-track content rules to those tracks (the live preview of one).
+    With `cache_dir` (a build folder), per-module results are kept there between runs (check_cache.py)."""
     try:
         curriculum = load_curriculum(root)
     except CurriculumError as exc:
@@ -58,7 +60,9 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None,
     if unsafe:  # the content rules would run these patterns on every text: report them alone
         return CheckResult(curriculum, views, sorted(diagnostics.union(unsafe)))
     linted_views = views if lint_tracks is None else {t: v for t, v in views.items() if t in lint_tracks}
-    linted = lint(curriculum, linted_views, as_of or datetime.date.today())
+    cache = CheckCache.in_folder(cache_dir) if cache_dir is not None else CheckCache.disabled()
+    linted = lint(curriculum, linted_views, as_of or datetime.date.today(), cache=cache)
+    cache.save()
     diagnostics.update(curriculum_footer_problems(curriculum, large_print=curriculum.program.handouts.large_print))
     diagnostics.update(linted.findings)
     diagnostics.update(translation_findings(curriculum, as_of or datetime.date.today()))

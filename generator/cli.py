@@ -15,15 +15,12 @@ import traceback
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from .build import BuildPaths, build, build_handouts
-from .check import check_curriculum
+# Only light modules here: `psychoed build` with nothing to do must answer before the pipeline
+# (pydantic, Jinja, MkDocs, WeasyPrint) is imported, so each command imports what it runs.
 from .diagnostics import CurriculumError, Diagnostic, errors
-from .errors import RunError, UsageError, environment_problem
-from .rules import builtin_rules
+from .names import ENGINE_NAMES, PROJECT_SOURCES
+from .errors import EngineUnavailable, RunError, SiteBuildError, UsageError, environment_problem
 from .publish import guard_folders
-from .schema import json_schemas, write_schemas
-from .engines import ENGINES, EngineUnavailable, SiteBuildError
-from .new_project import SOURCES, new_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other tools in a pipeline
@@ -94,8 +91,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="the curriculum folder (default: curriculum)")
 
     def engine_option(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--engine", choices=ENGINES, metavar="NAME",
-                         help=f"the static-site engine: {' or '.join(ENGINES)} (default: `engine:` in program.yml, "
+        sub.add_argument("--engine", choices=ENGINE_NAMES, metavar="NAME",
+                         help=f"the static-site engine: {' or '.join(ENGINE_NAMES)} (default: `engine:` in program.yml, "
                               "else mkdocs)")
 
     def output_options(sub: argparse.ArgumentParser, build_dir_help: str) -> None:
@@ -106,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("new", _new, "start a new project in DIR: a one-track skeleton, or the bundled curriculum")
     sub.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder")
-    sub.add_argument("--from", dest="source", choices=SOURCES, default="skeleton",
+    sub.add_argument("--from", dest="source", choices=PROJECT_SOURCES, default="skeleton",
                      help="skeleton (default): one track, module and worksheet; bundled: a copy of the "
                           "curriculum that ships with Psychoed")
 
@@ -136,6 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--explain", metavar="RULE", help="show a rule's rationale and sources, then exit")
     sub.add_argument("--verbose", action="store_true", help="also list suppressed findings and reading grades")
     sub.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="measure review dates from this day (default: today)")
+    sub.add_argument("--build-dir", type=Path, default=Path("build"), metavar="DIR",
+                     help="where results are cached between runs, as for `psychoed build` (default: build)")
 
     sub = command("serve", _serve, "live preview of one track on 127.0.0.1, rebuilt when the curriculum changes")
     curriculum_option(sub)
@@ -158,6 +157,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from .new_project import new_project
+
     files = new_project(args.dir, args.source)
     print(f"created {args.dir}/ with {len(files)} files ({args.source}). Next:")
     print(f"  cd {args.dir}")
@@ -168,18 +169,26 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
+    from .build_cache import BuildOptions, unchanged_build
+    from .progress import for_stream
+
     _require_folder(args.curriculum)
-    report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track, large_print=args.large_print,
-                   portable=args.portable, site_url=args.site_url, engine=args.engine)
-    seconds = time.perf_counter() - started
+    options = BuildOptions(args.out, args.portable, args.site_url, args.engine, args.large_print)
+    report = unchanged_build(args.curriculum, args.out, args.build_dir, args.track, options)
+    if report is None:
+        from .build import BuildPaths, build
+
+        report = build(BuildPaths(args.curriculum, args.out, args.build_dir), args.track,
+                       large_print=args.large_print, portable=args.portable, site_url=args.site_url,
+                       engine=args.engine, progress=for_stream(sys.stderr))
     _report(report.warnings)
-    print(f"built {len(report.tracks)} track(s) into {args.out}/ in {seconds:.1f} s: {', '.join(report.tracks)}")
-    print(f"handouts: {len(report.handouts.rendered)} PDF(s) rendered, {len(report.handouts.reused)} unchanged")
+    print(report.summary(args.out))
     return EXIT_OK
 
 
 def _handouts(args: argparse.Namespace) -> int:
+    from .build import BuildPaths, build_handouts
+
     started = time.perf_counter()
     _require_folder(args.curriculum)
     report = build_handouts(BuildPaths(args.curriculum, args.out, args.build_dir), args.track, weeks=args.week,
@@ -192,13 +201,17 @@ def _handouts(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     if args.explain:
+        from .rules import builtin_rules
+
         explanation = builtin_rules().explain(args.explain)
         if explanation is None:
             raise UsageError(f"unknown rule `{args.explain}`; rules: {', '.join(builtin_rules().rules)}")
         print(explanation)
         return EXIT_OK
+    from .check import check_curriculum
+
     _require_folder(args.curriculum)
-    result = check_curriculum(args.curriculum, args.as_of)
+    result = check_curriculum(args.curriculum, args.as_of, cache_dir=_cache_folder(args.curriculum, args.build_dir))
     if args.format == "json":
         print(json.dumps([d.as_dict() for d in result.diagnostics], indent=2))
     elif args.format == "github":
@@ -218,6 +231,15 @@ def _check(args: argparse.Namespace) -> int:
     print(f"{args.curriculum}: ok — {len(curriculum.tracks)} tracks, {len(curriculum.modules)} modules, "
           f"{len(curriculum.worksheets)} worksheets", file=sys.stderr)
     return EXIT_OK
+
+
+def _cache_folder(curriculum: Path, build_dir: Path) -> Optional[Path]:
+    """The build folder, when a build could use it; else None: a check never needs one."""
+    try:
+        guard_folders(curriculum, None, build_dir)
+    except UsageError:
+        return None
+    return build_dir
 
 
 def _github_annotation(d: Diagnostic) -> str:
@@ -267,6 +289,8 @@ def _translations(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from .schema import json_schemas, write_schemas
+
     if args.write:
         for path in write_schemas(args.write):
             print(f"wrote {path}")

@@ -19,6 +19,19 @@ class RunError(Exception):
     """The run could not finish for a reason outside the curriculum's text (exit status 1)."""
 
 
+class SiteBuildError(Exception):
+    """The engine refused to build a track (in strict mode every warning counts)."""
+
+    def __init__(self, track_id: str, messages: list[str]):
+        self.track_id = track_id
+        self.messages = messages
+        super().__init__(f"track `{track_id}`: " + "; ".join(messages))
+
+
+class EngineUnavailable(Exception):
+    """The engine's package is not installed (a usage error: exit status 2)."""
+
+
 # OS errors that are the machine's state, not a bug: reported in one line, never as "internal error".
 _ENVIRONMENT_ERRNOS = {
     errno.ENOSPC: "the disk is full",

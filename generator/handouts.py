@@ -32,6 +32,7 @@ from .pdf_worker import die_with_parent, render_in_time, time_limit
 from .print_forms import (field_name, fillable_worksheet_file, has_form_fields, question_name,
                           tidy_radio_groups)
 from .print_qr import page_link
+from .progress import SILENT, Progress, counted
 from .print_safety import css_string, refusing_fetcher
 from .references import reference_plain
 from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, facilitator_packet_file,
@@ -286,8 +287,10 @@ def handout_batch(view: TrackView, project_dir: Path, *, large_print: bool = Fal
     return HandoutBatch(tuple(documents), cache_folder(project_dir), large_print, complete=weeks is None)
 
 
-def refresh_handouts(batches: Sequence[HandoutBatch], workers: Optional[int] = None) -> RenderReport:
-    """Bring every batch's cache folder up to date; render what changed, in parallel."""
+def refresh_handouts(batches: Sequence[HandoutBatch], workers: Optional[int] = None,
+                     progress: Progress = SILENT) -> RenderReport:
+    """Bring every batch's cache folder up to date; render what changed, in parallel, counting
+    each finished PDF on `progress`."""
     caches = {batch.folder: PdfCache(batch.folder) for batch in batches}
     pending: list[tuple[HandoutBatch, HandoutDocument]] = []
     reused: list[Path] = []
@@ -301,7 +304,7 @@ def refresh_handouts(batches: Sequence[HandoutBatch], workers: Optional[int] = N
     pending.sort(key=lambda job: len(job[1].html), reverse=True)  # longest first, for even load
     rendered: list[Path] = []
     try:
-        for batch, document in _render_all(pending, workers):
+        for batch, document in counted(_render_all(pending, workers), len(pending), "PDFs", progress):
             caches[batch.folder].record(document.name, document.digest)
             rendered.append(batch.folder / document.name)
     finally:

@@ -14,6 +14,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, Optional
 
+from .build_cache import psychoed_digest
+from .check_cache import CheckCache, UnitResult
 from .diagnostics import Diagnostic
 from .load import Curriculum, strings
 from .model import Module, Worksheet
@@ -72,7 +74,10 @@ class LintResult:
 
 
 def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.date,
-         book: Optional[RuleBook] = None) -> LintResult:
+         book: Optional[RuleBook] = None, cache: Optional[CheckCache] = None) -> LintResult:
+    """Every content rule on every track; `cache` keeps the per-module and per-worksheet results
+    (the built-in book only: a book passed in is not part of the cache key)."""
+    cache = cache if cache is not None and book is None else CheckCache.disabled()
     book = book or builtin_rules()
     result = LintResult()
     found: set[Diagnostic] = set()
@@ -80,17 +85,31 @@ def lint(curriculum: Curriculum, views: dict[str, TrackView], as_of: datetime.da
     found.update(program_findings(curriculum, book, as_of))
     found.update(unused_items(curriculum))
     found.update(reference_findings(curriculum))
-    found.update(number_findings(curriculum, book))
-    found.update(near_copy_findings(curriculum, book.near_copy.ratio, book.near_copy.min_words))
+    found.update(item_findings(curriculum, book, cache))
     for module in curriculum.modules.values():
         found.update(stale_review(curriculum, module, as_of))
     for worksheet in curriculum.worksheets.values():
         found.update(safety_plan_order(curriculum, worksheet, book))
     for view in views.values():
-        found.update(track_findings(curriculum, view, book, result))
+        found.update(track_findings(curriculum, view, book, result, cache))
     found.update(bad_suppressions(curriculum, book))
     result.findings, result.suppressed = apply_suppressions(curriculum, sorted(found))
     return result
+
+
+def item_findings(curriculum: Curriculum, book: RuleBook, cache: CheckCache) -> Iterator[Diagnostic]:
+    """The rules that read each module or worksheet alone, on every track (numbers, near copies)."""
+    program = curriculum.program.model_dump_json()
+    items: list[tuple[str, str, Module | Worksheet]] = [("module", m.id, m) for m in curriculum.modules.values()]
+    items += [("worksheet", w.id, w) for w in curriculum.worksheets.values()]
+    for kind, item_id, item in items:
+        def compute() -> UnitResult:
+            found = tuple(number_findings(curriculum, book, [(kind, item_id, item)]))
+            if isinstance(item, Module):
+                found += tuple(near_copy_findings(curriculum, book.near_copy.ratio, book.near_copy.min_words, [item]))
+            return UnitResult(found)
+        yield from cache.result([psychoed_digest(), program, kind, *curriculum.source(kind, item_id).lines,
+                                 item.model_dump_json()], compute).findings
 
 
 # --- where the text is ---------------------------------------------------------------
@@ -137,7 +156,9 @@ _QUOTED = re.compile(r'"[^"\n]*"|“[^”]*”|«[^»]*»')  # Spanish quotes wi
 # --- per track -----------------------------------------------------------------------
 
 
-def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, result: LintResult) -> Iterator[Diagnostic]:
+def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, result: LintResult,
+                   cache: Optional[CheckCache] = None) -> Iterator[Diagnostic]:
+    cache = cache or CheckCache.disabled()
     program, track = curriculum.program, view.track
     phrases = {reader: active_phrases(book, program, track, reader) for reader in ("participants", "families")}
     track_source = curriculum.source("track", track.id)
@@ -145,17 +166,19 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
     track_texts += [(("weeks", week.number - 1, "title"), week.title) for week in view.weeks]
     for path, text in track_texts:
         yield from phrase_findings(Text(track_source, path, text, "participants"), phrases["participants"], book)
+    # What every per-item result depends on besides the item itself.
+    settings = [psychoed_digest(), track.id, program.model_dump_json(), track.safety.model_dump_json()]
 
     reader_texts: dict[str, list[tuple[tuple[Any, ...], str, tuple[Any, ...]]]] = {}
     for module in view.modules.values():
         texts = list(module_texts(curriculum, view, module))
         audience = "families" if view.for_families(module) else "participants"
-        for text in texts:
-            yield from phrase_findings(text, phrases[audience], book)
-        yield from safe_messaging(curriculum, module, texts, book)
-        yield from readability(curriculum, module, track.id, texts, book, result)
-        yield from choppy_findings(texts, book.readability)
-        yield from module_structure(curriculum, module, track.id, book)
+        unit = cache.result(
+            [*settings, "module", audience, *curriculum.source("module", module.id).lines, module.model_dump_json()],
+            lambda: module_findings(curriculum, module, track.id, texts, phrases[audience], book))
+        yield from unit.findings
+        if unit.grade is not None:
+            result.grades.append(Grade(track.id, module.id, unit.grade))
         reader_texts[module.id] = [(t.path, t.text, t.field) for t in texts if t.reader in ("participants", "families")]
     yield from topic_findings(curriculum, view, book, reader_texts)
 
@@ -163,9 +186,23 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
     for worksheet in view.worksheets.values():
         audience = "families" if worksheet.id in family_worksheets else "participants"
         texts = list(worksheet_texts(curriculum, worksheet, audience))
-        for text in texts:
-            yield from phrase_findings(text, phrases[audience], book)
-        yield from worksheet_readability(worksheet, texts, book, program.language)
+        yield from cache.result(
+            [*settings, "worksheet", audience, *curriculum.source("worksheet", worksheet.id).lines,
+             worksheet.model_dump_json()],
+            lambda: UnitResult(tuple(d for t in texts for d in phrase_findings(t, phrases[audience], book))
+                               + tuple(worksheet_readability(worksheet, texts, book, program.language)))).findings
+
+
+def module_findings(curriculum: Curriculum, module: Module, track_id: str, texts: list[Text],
+                    phrases: list[ActivePhrase], book: RuleBook) -> UnitResult:
+    """The rules that read one module's text on one track, and its reading grade."""
+    measured = LintResult()
+    found = [d for t in texts for d in phrase_findings(t, phrases, book)]
+    found += safe_messaging(curriculum, module, texts, book)
+    found += readability(curriculum, module, track_id, texts, book, measured)
+    found += choppy_findings(texts, book.readability)
+    found += module_structure(curriculum, module, track_id, book)
+    return UnitResult(tuple(found), measured.grades[0].grade if measured.grades else None)
 
 
 def readability(curriculum: Curriculum, module: Module, track_id: str, texts: list[Text], book: RuleBook,

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origi
 from pydantic import (BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, create_model, field_validator,
                       model_validator)
 
+from .names import ENGINE_NAMES
+
 SCHEMA_VERSION = 1
 
 Slug = Annotated[
@@ -136,7 +138,7 @@ class Safety(Strict):
     rule_sets: dict[Slug, PhraseSet] = Field(default_factory=dict, description="New named rule sets.")
 
 
-EngineName = Literal["mkdocs", "zensical"]
+EngineName = Literal[ENGINE_NAMES]  # type: ignore[valid-type]  # ("mkdocs", "zensical")
 class HandoutSettings(Strict):
     """How the PDF handouts are laid out; the site always has the full text."""
 

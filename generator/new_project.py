@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import UsageError
+from .names import PROJECT_SOURCES
 from .placeholders import placeholder
 from .schema import write_schemas
 from .shipped import STARTER, bundled_curriculum
 
-Source = Literal["skeleton", "bundled"]
-SOURCES: tuple[Source, ...] = ("skeleton", "bundled")
+Source = Literal[PROJECT_SOURCES]  # type: ignore[valid-type]  # ("skeleton", "bundled")
+SOURCES: tuple[Source, ...] = PROJECT_SOURCES  # type: ignore[assignment]
 
 # Lines of the bundled program.yml that name the bundled program's own organization and dates:
 # a new project must write its own.

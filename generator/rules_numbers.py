@@ -20,11 +20,14 @@ _NOT_TEXT = {"id", "family", "code", "tracks", "audience", "worksheets", "allow"
 _NOT_WORDS = re.compile(r"\{\{.*?\}\}|\]\([^)]*\)|<[^>\s]+>|https?://\S+|www\.\S+", re.DOTALL)
 
 
-def number_findings(curriculum: Curriculum, book: RuleBook) -> Iterator[Diagnostic]:
+def number_findings(curriculum: Curriculum, book: RuleBook,
+                    items: Optional[list[tuple[str, str, Any]]] = None) -> Iterator[Diagnostic]:
+    """Phone numbers written into `items` (kind, id, module or worksheet; default: all of them)."""
     patterns = [(p, re.compile(p.pattern, re.IGNORECASE)) for p in book.phone_numbers]
     own = _program_numbers(curriculum.program)
-    items: list[tuple[str, str, Any]] = [("module", m.id, m) for m in curriculum.modules.values()]
-    items += [("worksheet", w.id, w) for w in curriculum.worksheets.values()]
+    if items is None:
+        items = [("module", m.id, m) for m in curriculum.modules.values()]
+        items += [("worksheet", w.id, w) for w in curriculum.worksheets.values()]
     for kind, item_id, item in items:
         source = curriculum.source(kind, item_id)
         for path, text in strings(item.model_dump()):

@@ -5,10 +5,11 @@ fields of the base module (facilitator notes and references are not reader text)
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Optional
 
 from .diagnostics import Diagnostic
 from .load import Curriculum, strings
+from .model import Module
 
 
 RULE = "near-copy"
@@ -16,8 +17,10 @@ _NOT_READER_TEXT = {"facilitator", "references", "covers", "worksheets", "audien
                     "last_reviewed"}
 
 
-def near_copy_findings(curriculum: Curriculum, ratio: float, min_words: int) -> Iterator[Diagnostic]:
-    for module in curriculum.modules.values():
+def near_copy_findings(curriculum: Curriculum, ratio: float, min_words: int,
+                       modules: Optional[Iterable[Module]] = None) -> Iterator[Diagnostic]:
+    """The near copies among the variants of `modules` (default: every module)."""
+    for module in curriculum.modules.values() if modules is None else modules:
         base = module.model_dump(exclude={"variants"})
         for track_id, variant in module.variants.items():
             overrides = variant.model_dump(exclude_unset=True)

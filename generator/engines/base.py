@@ -12,22 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
+from ..errors import EngineUnavailable, SiteBuildError  # defined there for the command line's light startup
 from ..render import RenderedSite
 from ..shipped import ThemeFiles
 from ..tailor import TrackView
-
-
-class SiteBuildError(Exception):
-    """The engine refused to build a track (in strict mode every warning counts)."""
-
-    def __init__(self, track_id: str, messages: list[str]):
-        self.track_id = track_id
-        self.messages = messages
-        super().__init__(f"track `{track_id}`: " + "; ".join(messages))
-
-
-class EngineUnavailable(Exception):
-    """The engine's package is not installed (a usage error: exit status 2)."""
 
 
 @dataclass(frozen=True)

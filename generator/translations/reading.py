@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import textstat
-
 from .spanish import inflesz_band, spanish_reading
 
 
@@ -36,6 +34,12 @@ def reading_scale(language: str, limits: object) -> ReadingScale:
                             f"aim for INFLESZ {warn:g} or higher (bastante fácil): frases más cortas, "
                             "palabras de todos los días")
     warn, error = getattr(limits, "warn_above"), getattr(limits, "error_above")
-    return ReadingScale(lambda text: float(textstat.flesch_kincaid_grade(text)), warn, error, True,
+    return ReadingScale(_flesch_kincaid_grade, warn, error, True,
                         lambda score: f"grade {score:.1f}",
                         f"aim for grade {warn:g} or lower: shorter sentences, everyday words")
+
+
+def _flesch_kincaid_grade(text: str) -> float:
+    import textstat  # here, not at the top: its pronouncing dictionary loads only when a text is scored
+
+    return float(textstat.flesch_kincaid_grade(text))
