@@ -129,13 +129,14 @@ def _as_list(value: object) -> list:
 
 
 def _merge_destinations(out: Pdf, sources: Sequence[Pdf]) -> None:
-    """One name tree of every piece's named destinations (the first piece naming one wins)."""
+    """One name tree of every piece's named destinations. A name that several pieces hold goes
+    to the last of them: the handbook's contents holds stand-ins for the parts that follow it."""
     merged: dict[str, object] = {}
     for source in sources:
         names = source.Root.get("/Names")
         dests = names.get("/Dests") if names is not None else None
         for name, destination in _name_tree(dests):
-            merged.setdefault(name, destination)
+            merged[name] = destination
     if merged:
         flat = Array()
         for name in sorted(merged):

@@ -2,7 +2,7 @@
 
 A document (`HandoutDocument`) lists its pieces (`Piece`: a cover, the handbook's contents, a
 handout, a worksheet, a facilitator session), each a small HTML document of its own. Pieces
-are cached by content hash in `<cache>/pieces/`, so a piece that several documents hold is
+are cached by content hash in `build/<track>/handouts-pieces/`, so a piece that several documents hold is
 rendered once, and a module edit renders only the pieces that print that module. A document
 is assembled (pdf_assembly.py) only when the list of its pieces' hashes changed.
 
@@ -48,11 +48,16 @@ PieceKind = Literal["packet", "packet-cover", "handbook-cover", "contents", "fac
 
 # Bump when a change to this module or pdf_assembly.py alters the PDFs without altering their HTML.
 FORMAT_VERSION = "3"
-PIECES_DIR = "pieces"
 RECIPES = "recipes.json"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
 _SLOT = re.compile(r"@@page:([a-z0-9-]+)@@")
 _STANDARD, _LARGE = "standard", "large"
+
+
+def pieces_folder(documents_folder: Path) -> Path:
+    """Beside the documents' cache folder (`build/<track>/handouts-pieces/`), so that folder keeps
+    only the documents, as the site publishes them."""
+    return documents_folder.with_name(f"{documents_folder.name}-pieces")
 
 
 def page_slot(anchor: str) -> str:
@@ -133,7 +138,7 @@ class RenderReport:
     rendered: tuple[Path, ...]  # documents made now (assembled from pieces)
     reused: tuple[Path, ...]  # documents kept as they were
     pieces_rendered: tuple[str, ...] = ()  # labels ("handout:module-x") of the pieces rendered now
-    pieces_reused: int = 0
+    pieces_reused: int = 0  # uses of a piece that needed no rendering now (cached, or rendered for another document)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -215,8 +220,8 @@ class _PieceStore:
     page-number stamp, which no document's HTML names), so pruning keeps exactly those."""
 
     def __init__(self, folder: Path):
-        self.cache = PdfCache(folder / PIECES_DIR)
-        self.recipes = _read_recipes(folder / PIECES_DIR / RECIPES)
+        self.cache = PdfCache(pieces_folder(folder))
+        self.recipes = _read_recipes(pieces_folder(folder) / RECIPES)
         self.wanted: set[str] = set()
 
     @staticmethod
@@ -278,10 +283,11 @@ class _Run:
                     todo.append((batch, document))
         return todo, kept
 
-    def render_pieces(self, jobs: dict[tuple[Path, str, bool], tuple[Piece, _Job]]) -> None:
-        """Render the pieces not in the cache yet (each once, however many documents hold it)."""
+    def render_pieces(self, uses: list[tuple[tuple[Path, str, bool], tuple[Piece, _Job]]]) -> None:
+        """Render the pieces not in the cache yet: each once, however many documents hold it."""
+        jobs = dict(uses)
         missing = {key: value for key, value in jobs.items() if not self.pieces[key[0]].has(key[1], key[2])}
-        self.reused += len(jobs) - len(missing)
+        self.reused += len(uses) - len(missing)
         for key in _render_all([job for _, job in missing.values()], self.workers, list(missing)):
             folder, digest, large = key
             self.pieces[folder].record(digest, large)
@@ -304,13 +310,13 @@ def refresh_documents(batches: Sequence[HandoutBatch], workers: Optional[int] = 
     assembled: list[Path] = []
     try:
         # 1. the pieces, except the contents (which needs the others' page counts)
-        run.render_pieces(dict(run.piece_job(batch.folder, piece, document.large_print)
-                               for batch, document in todo for piece in document.pieces if not piece.has_slots))
+        run.render_pieces([run.piece_job(batch.folder, piece, document.large_print)
+                           for batch, document in todo for piece in document.pieces if not piece.has_slots])
         # 2. the contents, with page numbers; 3. the page-number stamps
         resolved = {id(document): _resolve_contents(run, batch, document) for batch, document in todo}
         stamps = {id(document): _stamp_piece(run, batch, document, resolved[id(document)]) for batch, document in todo}
-        run.render_pieces(dict(run.piece_job(batch.folder, stamps[id(document)], document.large_print)
-                               for batch, document in todo))
+        run.render_pieces([run.piece_job(batch.folder, stamps[id(document)], document.large_print)
+                           for batch, document in todo])
         # 4. assembly, in pieces' order
         for batch, document in sorted(todo, key=lambda job: job[1].name):
             parts = [run.piece_path(batch.folder, p, document.large_print) for p in resolved[id(document)]]
@@ -353,7 +359,7 @@ def _resolve_contents(run: _Run, batch: HandoutBatch, document: HandoutDocument)
         template = pieces[index]
         filled = Piece(template.kind, template.anchor,
                        _SLOT.sub(lambda m: str(starts.get(m.group(1), "")), template.html))
-        run.render_pieces(dict([run.piece_job(batch.folder, filled, document.large_print)]))
+        run.render_pieces([run.piece_job(batch.folder, filled, document.large_print)])
         measured = page_count(run.piece_path(batch.folder, filled, document.large_print))
         pieces[index] = filled
         if measured == contents_pages:
