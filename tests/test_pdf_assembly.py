@@ -155,21 +155,7 @@ def test_assembled_pdfs_keep_title_language_and_tags(builds):
             root = pdf.Root.StructTreeRoot
             assert [str(kid.S) for kid in root.K] == ["/Document"], "one document element holds every piece"
             pages = {page.objgen for page in pdf.pages}
-            headings, page_refs = [], []
-
-            def walk(node) -> None:
-                if isinstance(node, pikepdf.Dictionary):
-                    if node.get("/S") == "/H1":
-                        headings.append(node)
-                    if "/Pg" in node:
-                        page_refs.append(node.Pg.objgen)
-                    if "/K" in node:
-                        walk(node.K)
-                elif isinstance(node, pikepdf.Array):
-                    for kid in node:
-                        walk(kid)
-
-            walk(root.K)
+            headings, page_refs = tagged(pdf)
             assert len(headings) == sum(piece_headings(builds, name)), "every piece's headings, none lost"
             assert len(headings) >= len(document.pieces), name
             assert page_refs and set(page_refs) <= pages, "tags point at the document's own pages"
@@ -187,12 +173,28 @@ def piece_headings(builds: Builds, name: str) -> list[int]:
     counts = []
     for piece in recipe[:-1]:  # the last is the page-number stamp, which has no tags
         with pikepdf.open(pieces_folder(builds.folder) / piece) as pdf:
-            counts.append(len(re.findall(rb"/S /H1\b", pdf_bytes(pdf))))
+            counts.append(len(tagged(pdf)[0]))
     return counts
 
 
-def pdf_bytes(pdf: pikepdf.Pdf) -> bytes:
-    return b" ".join(obj.unparse() for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and "/S" in obj)
+def tagged(pdf: pikepdf.Pdf) -> tuple[list, list]:
+    """The H1 elements of a PDF's structure tree, and the pages (objgen) its elements name."""
+    headings, page_refs = [], []
+
+    def walk(node) -> None:
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/H1":
+                headings.append(node)
+            if "/Pg" in node:
+                page_refs.append(node.Pg.objgen)
+            if "/K" in node:
+                walk(node.K)
+        elif isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return headings, page_refs
 
 
 def test_fillable_worksheet_fields_work_after_assembly_and_stay_unique(builds, tmp_path):
