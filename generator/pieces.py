@@ -23,7 +23,7 @@ import json
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -39,8 +39,6 @@ from .pdf_worker import die_with_parent, render_in_time, time_limit
 from .print_forms import has_form_fields, tidy_radio_groups
 from .print_safety import refusing_fetcher
 from .render import LARGE_PRINT_DIR, TEMPLATES
-
-__all__ = ["PdfMeta"]
 
 HandoutKind = Literal["packet", "families", "facilitator", "handbook", "worksheet", "fillable"]
 PieceKind = Literal["packet", "packet-cover", "handbook-cover", "contents", "facilitator-cover",
@@ -139,7 +137,6 @@ class RenderReport:
     reused: tuple[Path, ...]  # documents kept as they were
     pieces_rendered: tuple[str, ...] = ()  # labels ("handout:module-x") of the pieces rendered now
     pieces_reused: int = 0  # uses of a piece that needed no rendering now (cached, or rendered for another document)
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _digest(html: str) -> str:

@@ -20,7 +20,8 @@ from markupsafe import Markup
 from .crisis import numbers_to_print
 from .model import Module, Worksheet
 from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
-from .pieces import HandoutDocument, HandoutKind, PdfMeta, Piece, PieceKind, Stamp, page_slot
+from .pdf_assembly import PdfMeta
+from .pieces import HandoutDocument, HandoutKind, Piece, PieceKind, Stamp, page_slot
 from .print_forms import field_name, fillable_worksheet_file, question_name
 from .print_qr import page_link
 from .print_safety import css_string
