@@ -314,11 +314,14 @@ def refresh_documents(batches: Sequence[HandoutBatch], workers: Optional[int] = 
         stamps = {id(document): _stamp_piece(run, batch, document, resolved[id(document)]) for batch, document in todo}
         run.render_pieces([run.piece_job(batch.folder, stamps[id(document)], document.large_print)
                            for batch, document in todo])
-        # 4. assembly, in pieces' order
-        for batch, document in sorted(todo, key=lambda job: job[1].name):
+        # 4. assembly, in parallel too (a long handbook takes a few seconds)
+        calls = []
+        for batch, document in sorted(todo, key=lambda job: -len(job[1].pieces)):
             parts = [run.piece_path(batch.folder, p, document.large_print) for p in resolved[id(document)]]
             stamp = run.piece_path(batch.folder, stamps[id(document)], document.large_print)
-            assemble(parts, stamp, batch.folder / document.name, document.meta or PdfMeta(document.title))
+            calls.append(((batch, document), assemble,
+                          (parts, stamp, batch.folder / document.name, document.meta or PdfMeta(document.title))))
+        for batch, document in _in_parallel(calls, run.workers):
             run.documents[batch.folder].record(document.name, document.digest)
             run.pieces[batch.folder].recipes[document.name] = [
                 _PieceStore.name(p.digest, document.large_print) for p in [*resolved[id(document)], stamps[id(document)]]]
@@ -373,17 +376,23 @@ def _stamp_piece(run: _Run, batch: HandoutBatch, document: HandoutDocument, piec
 
 def _render_all(jobs: list[_Job], workers: Optional[int], keys: list) -> Iterator:
     """Render each job's PDF, yielding its key as it finishes (longest HTML first, for even load)."""
-    keyed = list(zip(keys, jobs))
-    keyed.sort(key=lambda pair: len(pair[1].html), reverse=True)
-    workers = min(workers or os.cpu_count() or 1, len(keyed))
+    keyed = sorted(zip(keys, jobs), key=lambda pair: len(pair[1].html), reverse=True)
     seconds = time_limit()
+    yield from _in_parallel([(key, render_in_time, (job.render, job.html, job.target, seconds)) for key, job in keyed],
+                            workers)
+
+
+def _in_parallel(calls: list[tuple[object, Callable[..., None], tuple]], workers: Optional[int]) -> Iterator:
+    """Run each `function(*arguments)` in worker processes (here when one is enough), yielding
+    each call's key as it finishes."""
+    workers = min(workers or os.cpu_count() or 1, len(calls))
     if workers <= 1:
-        for key, job in keyed:
-            render_in_time(job.render, job.html, job.target, seconds)
+        for key, function, arguments in calls:
+            function(*arguments)
             yield key
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
-        futures = {pool.submit(render_in_time, job.render, job.html, job.target, seconds): key for key, job in keyed}
+        futures = {pool.submit(function, *arguments): key for key, function, arguments in calls}
         try:
             for future in as_completed(futures):
                 future.result()
