@@ -35,7 +35,7 @@ from .page_fit import fitted_document
 from .page_layout import PageMargins, PrintSize, layout_constants
 from .pdf_assembly import PdfMeta, assemble, page_count
 from .pdf_cache import PdfCache
-from .pdf_worker import die_with_parent, render_in_time, time_limit
+from .pdf_worker import PdfTimeLimit, die_with_parent, render_in_time, time_limit
 from .print_forms import has_form_fields, tidy_radio_groups
 from .print_safety import refusing_fetcher
 from .render import LARGE_PRINT_DIR, TEMPLATES
@@ -208,6 +208,7 @@ class _Job:
     html: str
     target: Path
     render: Callable[[str, Path], None]
+    document: Path  # the first document that holds the piece: what an error names
 
 
 class _PieceStore:
@@ -285,15 +286,21 @@ class _Run:
         jobs = dict(uses)
         missing = {key: value for key, value in jobs.items() if not self.pieces[key[0]].has(key[1], key[2])}
         self.reused += len(uses) - len(missing)
-        for key in _render_all([job for _, job in missing.values()], self.workers, list(missing)):
-            folder, digest, large = key
-            self.pieces[folder].record(digest, large)
-            self.rendered.append(missing[key][0].label)
+        try:
+            for key in _render_all([job for _, job in missing.values()], self.workers, list(missing)):
+                folder, digest, large = key
+                self.pieces[folder].record(digest, large)
+                self.rendered.append(missing[key][0].label)
+        except PdfTimeLimit as stopped:  # name the document an author knows, not the piece's hash
+            message = str(stopped)
+            for _, job in missing.values():
+                message = message.replace(str(job.target), str(job.document))
+            raise PdfTimeLimit(message) from None
 
-    def piece_job(self, folder: Path, piece: Piece, large: bool) -> tuple[tuple[Path, str, bool], tuple[Piece, _Job]]:
+    def piece_job(self, folder: Path, piece: Piece, document: HandoutDocument) -> tuple[tuple[Path, str, bool], tuple[Piece, _Job]]:
         render = write_stamp if piece.kind == "stamp" else write_pdf
-        path = self.pieces[folder].path(piece.digest, large)
-        return (folder, piece.digest, large), (piece, _Job(piece.html, path, render))
+        path = self.pieces[folder].path(piece.digest, document.large_print)
+        return (folder, piece.digest, document.large_print), (piece, _Job(piece.html, path, render, folder / document.name))
 
     def piece_path(self, folder: Path, piece: Piece, large: bool) -> Path:
         return self.pieces[folder].path(piece.digest, large)
@@ -307,12 +314,12 @@ def refresh_documents(batches: Sequence[HandoutBatch], workers: Optional[int] = 
     assembled: list[Path] = []
     try:
         # 1. the pieces, except the contents (which needs the others' page counts)
-        run.render_pieces([run.piece_job(batch.folder, piece, document.large_print)
+        run.render_pieces([run.piece_job(batch.folder, piece, document)
                            for batch, document in todo for piece in document.pieces if not piece.has_slots])
         # 2. the contents, with page numbers; 3. the page-number stamps
         resolved = {id(document): _resolve_contents(run, batch, document) for batch, document in todo}
         stamps = {id(document): _stamp_piece(run, batch, document, resolved[id(document)]) for batch, document in todo}
-        run.render_pieces([run.piece_job(batch.folder, stamps[id(document)], document.large_print)
+        run.render_pieces([run.piece_job(batch.folder, stamps[id(document)], document)
                            for batch, document in todo])
         # 4. assembly, in parallel too (a long handbook takes a few seconds)
         calls = []
@@ -359,7 +366,7 @@ def _resolve_contents(run: _Run, batch: HandoutBatch, document: HandoutDocument)
         template = pieces[index]
         filled = Piece(template.kind, template.anchor,
                        _SLOT.sub(lambda m: str(starts.get(m.group(1), "")), template.html))
-        run.render_pieces([run.piece_job(batch.folder, filled, document.large_print)])
+        run.render_pieces([run.piece_job(batch.folder, filled, document)])
         measured = page_count(run.piece_path(batch.folder, filled, document.large_print))
         pieces[index] = filled
         if measured == contents_pages:
