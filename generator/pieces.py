@@ -363,7 +363,7 @@ def _resolve_contents(run: _Run, batch: HandoutBatch, document: HandoutDocument)
         for i, p in enumerate(pieces):
             starts.setdefault(p.anchor, page)
             page += counts[i]
-        template = pieces[index]
+        template = document.pieces[index]  # with its slots: `pieces[index]` may be filled in already
         filled = Piece(template.kind, template.anchor,
                        _SLOT.sub(lambda m: str(starts.get(m.group(1), "")), template.html))
         run.render_pieces([run.piece_job(batch.folder, filled, document)])
