@@ -17,10 +17,11 @@ import pypdf
 import pytest
 
 from conftest import MINI
-from generator.handouts import HandoutDocument, RenderReport, handout_batch, refresh_handouts
+from generator.handouts import HandoutBatch, HandoutDocument, RenderReport, handout_batch, refresh_handouts
 from generator.load import load_curriculum
 from generator.pdf_assembly import PdfMeta, assemble
-from generator.pieces import pieces_folder
+from generator.page_layout import STANDARD, PageMargins
+from generator.pieces import Piece, Stamp, page_slot, pieces_folder
 from generator.tailor import tailor
 
 EDITED = "Slow breaths calm the body, edited."
@@ -240,3 +241,31 @@ def test_a_damaged_or_half_written_piece_is_rendered_again(builds, tmp_path):
     assert report.pieces_rendered == ("handout:module-breathing",)
     assert not list(pieces.rglob("*.partial"))
     assert EDITED in " ".join(page_texts(folder / "handouts" / "week-01.pdf"))
+
+
+def test_a_contents_longer_than_a_page_numbers_the_parts_after_it(tmp_path):
+    """The contents is measured too: a three-page contents moves every part two pages on."""
+    def page(body: str, title: str) -> str:
+        return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+                f"<style>@page {{ size: letter; margin: 1in; }} h1 {{ bookmark-level: 1; }}</style></head>"
+                f"<body>{body}</body></html>")
+
+    contents = "".join(f'<p><span id="part-{n}"></span><a href="#part-{n}">Part {n}</a> is on page '
+                       f'{page_slot(f"part-{n}")}</p>' for n in (1, 2))
+    filler = "".join(f"<p>Line {n} of a long contents.</p>" for n in range(90))  # about two and a half pages
+    pieces = (Piece("handbook-cover", "cover", page("<h1>Cover</h1>", "Cover")),
+              Piece("contents", "contents", page(f"<h1>Contents</h1>{contents}{filler}", "Contents")),
+              Piece("handout", "part-1", page('<h1 id="part-1">Part one</h1><p>One.</p>', "Part one")),
+              Piece("handout", "part-2", page('<h1 id="part-2">Part two</h1><p>Two.</p>', "Part two")))
+    stamp = Stamp("letter", PageMargins(1.0, 1.0, 1.0), STANDARD, "en")
+    document = HandoutDocument("book.pdf", "handbook", "Book", "", pieces, PdfMeta("Book"), stamp)
+    report = refresh_handouts([HandoutBatch((document,), tmp_path / "handouts")])
+    assert names(report.rendered, tmp_path / "handouts") == {"book.pdf"}
+    book = tmp_path / "handouts" / "book.pdf"
+    starts = dict(outline(book))
+    texts = page_texts(book)
+    assert starts["Contents"] == 1 and starts["Part one"] >= 3, "the contents runs over more than one page"
+    assert starts["Part two"] == starts["Part one"] + 1 == len(texts) - 1
+    text = " ".join(texts[1:starts["Part one"]])
+    assert f"Part 1 is on page {starts['Part one'] + 1}" in text and f"Part 2 is on page {starts['Part two'] + 1}" in text
+    assert [re.findall(r"Page (\d+) of (\d+)", t) for t in texts] == [[(str(n), str(len(texts)))] for n in range(1, len(texts) + 1)]
