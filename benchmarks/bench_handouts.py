@@ -44,7 +44,7 @@ def main() -> None:
         cache = Path(folder)
         cold, cold_report = render_all(args.curriculum, cache, args.workers)
         warm, warm_report = render_all(args.curriculum, cache, args.workers)
-        pdfs = sorted(cache.rglob("*.pdf"))
+        pdfs = sorted(cache.glob("*/handouts/**/*.pdf"))  # the documents, not the pieces they are made of
         pages = sum(len(pypdf.PdfReader(path).pages) for path in pdfs)
         megabytes = sum(path.stat().st_size for path in pdfs) / 1e6
     print(f"{len(pdfs)} PDFs, {pages} pages, {megabytes:.1f} MB, {args.workers} worker(s) on {os.cpu_count()} core(s)")

@@ -196,6 +196,7 @@ def _handouts(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     print(f"handouts: {len(report.rendered)} PDF(s) rendered, {len(report.reused)} unchanged, "
           f"in {seconds:.1f} s, into {args.out}/<track>/handouts/")
+    print(f"pieces: {len(report.pieces_rendered)} rendered, {report.pieces_reused} reused")
     return EXIT_OK
 
 
