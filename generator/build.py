@@ -11,7 +11,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Collection, Sequence
 from urllib.parse import urlsplit
 
 from .check import CheckResult, check_curriculum
@@ -44,14 +44,17 @@ class BuildReport:
 
 
 def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool = False,
-          portable: bool = False, site_url: str | None = None, engine: str | None = None) -> BuildReport:
+          portable: bool = False, site_url: str | None = None, engine: str | None = None,
+          pages_only: Collection[str] = ()) -> BuildReport:
     """Check, then build the named tracks (all when none are named). Errors stop the build.
 
     Each track's PDF handouts are rendered first (only those whose content changed), so that
     MkDocs publishes them and checks every link to them; `large_print` adds the large-print set.
     `portable` also publishes each track's offline copy as a zip, linked from its home page.
     `site_url` is the address OUT/ will be published at, when known. `engine` overrides the
-    program's `engine:` setting (MkDocs + Material unless it names another).
+    program's `engine:` setting (MkDocs + Material unless it names another). `pages_only` (not
+    on the command line; the tests use it) names tracks built without rendering their PDFs or
+    their offline copy: their handout links lead to empty placeholder files, as in the preview.
     """
     site_path = site_url_path(site_url)
     guard_folders(paths.curriculum, paths.out, paths.build)
@@ -74,12 +77,14 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
             handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print,
                                                       track_url=track_site_url(site_url, view.track.id))
                         for view in views}
-            rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
+            rendered = refresh_handouts([batch for track_id, batches in handouts.items() if track_id not in pages_only
+                                         for batch in batches])
             publishing = Publishing(site_url=site_url,
                                     tracks=tuple((t.id, t.title) for t in curriculum.tracks.values()))
             for view in views:
+                pages_alone = view.track.id in pages_only
                 build_track(site_engine, view, paths, staging / view.track.id, theme, handouts[view.track.id],
-                            publishing, portable=portable)
+                            publishing, portable=portable and not pages_alone, placeholders=pages_alone)
             tracks = list(curriculum.tracks.values())
             (staging / "index.html").write_text(render_hub(curriculum.program, tracks), encoding="utf-8")
             (staging / "404.html").write_text(render_hub(curriculum.program, tracks, not_found_root=site_path),
@@ -124,12 +129,14 @@ def site_url_path(site_url: str | None) -> str:
 
 
 def build_track(engine: Engine, view: TrackView, paths: BuildPaths, site_dir: Path, theme: ThemeFiles,
-                handouts: Sequence[HandoutBatch], publishing: Publishing, *, portable: bool = False) -> None:
+                handouts: Sequence[HandoutBatch], publishing: Publishing, *, portable: bool = False,
+                placeholders: bool = False) -> None:
     project_dir = paths.build / view.track.id
     offline_zip = build_offline_copy(engine, view, project_dir / "portable", theme, handouts) if portable else None
     # The project's own site_dir names the published place, for `mkdocs build -f` by hand.
     config_file = write_track_project(engine, view, project_dir, paths.out / view.track.id, theme, handouts,
-                                      publishing=publishing, offline_copy=offline_zip is not None)
+                                      placeholders=placeholders, publishing=publishing,
+                                      offline_copy=offline_zip is not None)
     if offline_zip is not None:
         published_zip = project_dir / "docs" / offline_copy_file(view.track)
         published_zip.parent.mkdir(parents=True, exist_ok=True)
