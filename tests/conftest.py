@@ -12,16 +12,17 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from playwright.sync_api import Page as BrowserPage
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, RequestLog, SiteServer
+from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, TRACKS, RequestLog, SiteServer
 from generator.build import BuildPaths, BuildReport, build
 from generator.cli import main
 from generator.load import load_curriculum
-from generator.publish import OUTPUT_MARKER
+from generator.publish import BUILD_MARKER, OUTPUT_MARKER
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "curriculum"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 DESKTOP = {"width": 1280, "height": 900}
+HANDOUTS_CACHE = "handouts"  # BUILD/<track>/handouts/: the rendered PDFs kept between builds
 
 
 @dataclass
@@ -61,7 +62,7 @@ def mini(tmp_path) -> Path:
 # The one bundled track whose PDFs and offline copy the shared build makes: rendering every
 # track's ~70 PDFs is most of a whole build's time, and the PDF code does not differ by track.
 PDF_TRACK = "anxiety"
-BUNDLED_TRACKS = list(load_curriculum(BUNDLED).tracks)
+BUNDLED_TRACKS = TRACKS
 
 
 def build_site(curriculum: Path, work: Path, tracks: Sequence[str] = (), *, pdf_tracks: Sequence[str] | None = None,
@@ -82,6 +83,28 @@ def published_tracks_from(built_site: Path, out: Path, track_ids: Sequence[str])
     for track_id in track_ids:
         shutil.copytree(built_site / track_id, out / track_id, symlinks=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def built_mini(tmp_path_factory) -> Path:
+    """The unedited mini fixture built once: WORK/curriculum, WORK/site, WORK/build (with the PDF
+    cache). Read-only: copy what a test changes."""
+    work = tmp_path_factory.mktemp("built-mini")
+    shutil.copytree(MINI, work / "curriculum")
+    build_site(work / "curriculum", work)
+    return work
+
+
+@pytest.fixture
+def warm_build_dir(built_mini, tmp_path) -> Path:
+    """tmp_path/build holding the mini fixture's rendered PDFs (each track's cache, nothing else),
+    as after an earlier build: a build of the fixture renders only the PDFs an edit changed."""
+    build_dir = tmp_path / "build"
+    build_dir.mkdir()
+    shutil.copyfile(built_mini / "build" / BUILD_MARKER, build_dir / BUILD_MARKER)
+    for cache in (built_mini / "build").glob(f"*/{HANDOUTS_CACHE}"):
+        shutil.copytree(cache, build_dir / cache.relative_to(built_mini / "build"))
+    return build_dir
 
 
 @pytest.fixture(scope="session")
