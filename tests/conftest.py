@@ -95,16 +95,22 @@ def built_mini(tmp_path_factory) -> Path:
     return work
 
 
+def with_pdf_cache_of(built: Path, build_dir: Path) -> Path:
+    """A new build folder holding the PDFs rendered into the build folder `built` (each track's
+    cache, nothing else), as after an earlier build of the same curriculum: a build into it
+    renders only the PDFs whose content differs."""
+    build_dir.mkdir(parents=True)
+    shutil.copyfile(built / BUILD_MARKER, build_dir / BUILD_MARKER)
+    for cache in built.glob(f"*/{HANDOUTS_CACHE}"):
+        shutil.copytree(cache, build_dir / cache.relative_to(built))
+    return build_dir
+
+
 @pytest.fixture
 def warm_build_dir(built_mini, tmp_path) -> Path:
-    """tmp_path/build holding the mini fixture's rendered PDFs (each track's cache, nothing else),
-    as after an earlier build: a build of the fixture renders only the PDFs an edit changed."""
-    build_dir = tmp_path / "build"
-    build_dir.mkdir()
-    shutil.copyfile(built_mini / "build" / BUILD_MARKER, build_dir / BUILD_MARKER)
-    for cache in (built_mini / "build").glob(f"*/{HANDOUTS_CACHE}"):
-        shutil.copytree(cache, build_dir / cache.relative_to(built_mini / "build"))
-    return build_dir
+    """tmp_path/build holding the mini fixture's rendered PDFs: a build of the fixture renders
+    only the PDFs an edit changed."""
+    return with_pdf_cache_of(built_mini / "build", tmp_path / "build")
 
 
 @pytest.fixture(scope="session")
