@@ -12,7 +12,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Collection, Sequence
 from urllib.parse import urlsplit
 
 from . import build_cache
@@ -43,7 +43,7 @@ class BuildPaths:
 
 def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool = False,
           portable: bool = False, site_url: str | None = None, engine: str | None = None,
-          progress: Progress = SILENT) -> BuildReport:
+          progress: Progress = SILENT, pages_only: Collection[str] = ()) -> BuildReport:
     """Check, then build the named tracks (all when none are named). Errors stop the build.
 
     Only tracks whose inputs changed since the last build are built (build_cache.py); with none,
@@ -53,7 +53,9 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
     `portable` also publishes each track's offline copy as a zip, linked from its home page.
     `site_url` is the address OUT/ will be published at, when known. `engine` overrides the
     program's `engine:` setting (MkDocs + Material unless it names another). `progress` hears
-    what is being done.
+    what is being done. `pages_only` (not on the command line; the tests use it) names tracks
+    built without rendering their PDFs or their offline copy: their handout links lead to empty
+    placeholder files, as in the preview, and no build manifest is kept.
     """
     started = time.perf_counter()
     site_path = site_url_path(site_url)
@@ -85,15 +87,16 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
             handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print,
                                                       track_url=track_site_url(site_url, view.track.id))
                         for view in views}
-            rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches],
-                                        progress=progress)
+            rendered = refresh_handouts([batch for track_id, batches in handouts.items() if track_id not in pages_only
+                                         for batch in batches], progress=progress)
             publishing = Publishing(site_url=site_url,
                                     tracks=tuple((t.id, t.title) for t in curriculum.tracks.values()))
             for number, view in enumerate(views, start=1):
                 progress.note(f"site of track {view.track.id} ({number}/{len(views)})")
+                pages_alone = view.track.id in pages_only
                 build_track(site_engine, view, paths, staging / view.track.id, theme, handouts[view.track.id],
-                            publishing, portable=portable)
-                engine_builds += [view.track.id] * (2 if portable else 1)
+                            publishing, portable=portable and not pages_alone, placeholders=pages_alone)
+                engine_builds += [view.track.id] * (2 if portable and not pages_alone else 1)
             tracks = list(curriculum.tracks.values())
             (staging / "index.html").write_text(render_hub(curriculum.program, tracks), encoding="utf-8")
             (staging / "404.html").write_text(render_hub(curriculum.program, tracks, not_found_root=site_path),
@@ -103,9 +106,10 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
             swap_in(staging, paths.out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        built = {view.track.id: build_cache.track_inputs(curriculum, view, inputs.files) for view in views}
-        build_cache.write_manifest(paths.build, build_cache.record(
-            manifest, inputs, built, list(curriculum.tracks), len(checked.warnings)))
+        if not pages_only:  # placeholder PDFs are no build to skip next time
+            built = {view.track.id: build_cache.track_inputs(curriculum, view, inputs.files) for view in views}
+            build_cache.write_manifest(paths.build, build_cache.record(
+                manifest, inputs, built, list(curriculum.tracks), len(checked.warnings)))
     return BuildReport(chosen, checked.warnings, rendered.rendered, rendered.reused, tuple(engine_builds),
                        up_to_date=tuple(t for t in curriculum.tracks if t not in chosen),
                        seconds=time.perf_counter() - started)
@@ -144,12 +148,14 @@ def site_url_path(site_url: str | None) -> str:
 
 
 def build_track(engine: Engine, view: TrackView, paths: BuildPaths, site_dir: Path, theme: ThemeFiles,
-                handouts: Sequence[HandoutBatch], publishing: Publishing, *, portable: bool = False) -> None:
+                handouts: Sequence[HandoutBatch], publishing: Publishing, *, portable: bool = False,
+                placeholders: bool = False) -> None:
     project_dir = paths.build / view.track.id
     offline_zip = build_offline_copy(engine, view, project_dir / "portable", theme, handouts) if portable else None
     # The project's own site_dir names the published place, for `mkdocs build -f` by hand.
     config_file = write_track_project(engine, view, project_dir, paths.out / view.track.id, theme, handouts,
-                                      publishing=publishing, offline_copy=offline_zip is not None)
+                                      placeholders=placeholders, publishing=publishing,
+                                      offline_copy=offline_zip is not None)
     if offline_zip is not None:
         published_zip = project_dir / "docs" / offline_copy_file(view.track)
         published_zip.parent.mkdir(parents=True, exist_ok=True)

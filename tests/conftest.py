@@ -6,19 +6,23 @@ import shutil
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from playwright.sync_api import Page as BrowserPage
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, RequestLog, SiteServer
+from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, TRACKS, RequestLog, SiteServer
+from generator.build import BuildPaths, BuildReport, build
 from generator.cli import main
+from generator.load import load_curriculum
+from generator.publish import BUILD_MARKER, OUTPUT_MARKER
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "curriculum"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 DESKTOP = {"width": 1280, "height": 900}
+HANDOUTS_CACHE = "handouts"  # BUILD/<track>/handouts/: the rendered PDFs kept between builds
 
 
 @dataclass
@@ -55,14 +59,66 @@ def mini(tmp_path) -> Path:
     return target
 
 
+# The one bundled track whose PDFs and offline copy the shared build makes: rendering every
+# track's ~70 PDFs is most of a whole build's time, and the PDF code does not differ by track.
+PDF_TRACK = "anxiety"
+BUNDLED_TRACKS = TRACKS
+
+
+def build_site(curriculum: Path, work: Path, tracks: Sequence[str] = (), *, pdf_tracks: Sequence[str] | None = None,
+               portable: bool = False, engine: str | None = None) -> BuildReport:
+    """`psychoed build` (the same function the command calls) of `curriculum` into work/site and
+    work/build. With `pdf_tracks`, the other tracks are built as pages only: no PDFs rendered
+    (their handout links lead to empty placeholders) and no offline copy."""
+    paths = BuildPaths(curriculum, work / "site", work / "build")
+    pages_only = () if pdf_tracks is None else [t for t in load_curriculum(curriculum).tracks if t not in pdf_tracks]
+    return build(paths, tracks, portable=portable, engine=engine, pages_only=pages_only)
+
+
+def published_tracks_from(built_site: Path, out: Path, track_ids: Sequence[str]) -> Path:
+    """Make `out` a published site holding `track_ids` as built in `built_site`, so that a partial
+    build into it (`--track X`) builds X alone and carries the others over, as on a real site."""
+    out.mkdir(parents=True)
+    shutil.copyfile(built_site / OUTPUT_MARKER, out / OUTPUT_MARKER)
+    for track_id in track_ids:
+        shutil.copytree(built_site / track_id, out / track_id, symlinks=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_mini(tmp_path_factory) -> Path:
+    """The unedited mini fixture built once: WORK/curriculum, WORK/site, WORK/build (with the PDF
+    cache). Read-only: copy what a test changes."""
+    work = tmp_path_factory.mktemp("built-mini")
+    shutil.copytree(MINI, work / "curriculum")
+    build_site(work / "curriculum", work)
+    return work
+
+
+def with_pdf_cache_of(built: Path, build_dir: Path) -> Path:
+    """A new build folder holding the PDFs rendered into the build folder `built` (each track's
+    cache, nothing else), as after an earlier build of the same curriculum: a build into it
+    renders only the PDFs whose content differs."""
+    build_dir.mkdir(parents=True)
+    shutil.copyfile(built / BUILD_MARKER, build_dir / BUILD_MARKER)
+    for cache in built.glob(f"*/{HANDOUTS_CACHE}"):
+        shutil.copytree(cache, build_dir / cache.relative_to(built))
+    return build_dir
+
+
+@pytest.fixture
+def warm_build_dir(built_mini, tmp_path) -> Path:
+    """tmp_path/build holding the mini fixture's rendered PDFs: a build of the fixture renders
+    only the PDFs an edit changed."""
+    return with_pdf_cache_of(built_mini / "build", tmp_path / "build")
+
+
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory) -> Path:
-    """The bundled curriculum built once with the real MkDocs, with each track's offline copy;
-    returns the work folder (site/, build/)."""
+    """The bundled curriculum built once with the real MkDocs: every track's pages, and for
+    PDF_TRACK its PDFs and offline copy; returns the work folder (site/, build/)."""
     work = tmp_path_factory.mktemp("bundled")
-    code = main(["build", "--portable", "--curriculum", str(BUNDLED), "--out", str(work / "site"),
-                 "--build-dir", str(work / "build")])
-    assert code == 0, "the bundled curriculum must build"
+    build_site(BUNDLED, work, pdf_tracks=[PDF_TRACK], portable=True)
     return work
 
 

@@ -1,5 +1,6 @@
 """`psychoed build --portable`: each track's offline copy, a zip that works from file:// with no
-server, search included, and loads nothing from any other place."""
+server, search included, and loads nothing from any other place. The shared build makes the
+offline copy of one track (PDF_TRACK); the other tracks are built as pages only, without one."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import TRACKS, track_view
-from conftest import read_page
+from conftest import PDF_TRACK, read_page
 from test_browser_accessibility import search_for
 
 
@@ -17,7 +18,7 @@ def offline_zip(bundled_site, track_id: str):
     return bundled_site / "site" / track_id / "downloads" / f"{track_id}-offline.zip"
 
 
-@pytest.mark.parametrize("track_id", TRACKS)
+@pytest.mark.parametrize("track_id", [PDF_TRACK])
 def test_home_page_links_the_offline_copy(bundled_site, track_id):
     home = read_page(bundled_site / "site" / track_id / "index.html")
     assert f'href="downloads/{track_id}-offline.zip"' in home.html
@@ -31,7 +32,18 @@ def test_home_page_links_the_offline_copy(bundled_site, track_id):
     assert any(name.startswith(f"{track_id}-offline/handouts/") for name in names)
 
 
-@pytest.mark.parametrize("track_id", TRACKS)
+def test_a_track_built_as_pages_only_has_no_offline_copy_and_placeholder_pdfs(bundled_site):
+    """The shared build's other tracks (`pages_only`): their pages link PDFs that exist but
+    were not rendered, and no offline copy."""
+    for track_id in (t for t in TRACKS if t != PDF_TRACK):
+        home = read_page(bundled_site / "site" / track_id / "index.html")
+        assert "-offline.zip" not in home.html and not offline_zip(bundled_site, track_id).exists()
+        handbook = bundled_site / "site" / track_id / "handouts" / "handbook.pdf"
+        assert handbook.is_file() and handbook.stat().st_size == 0
+        assert not (bundled_site / "build" / track_id / "handouts" / "handbook.pdf").exists(), "nothing rendered"
+
+
+@pytest.mark.parametrize("track_id", [PDF_TRACK])
 def test_offline_copy_works_from_file_urls_with_search(tab, bundled_site, tmp_path, track_id):
     with zipfile.ZipFile(offline_zip(bundled_site, track_id)) as archive:
         archive.extractall(tmp_path)

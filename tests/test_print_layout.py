@@ -242,7 +242,7 @@ def test_compact_packet_keeps_what_is_needed_and_leaves_the_prose_to_the_site(mi
 # --- large print from program.yml ------------------------------------------------------------------
 
 
-def test_large_print_setting_builds_and_links_both_sets(psychoed, mini, tmp_path):
+def test_large_print_setting_builds_and_links_both_sets(psychoed, mini, warm_build_dir, tmp_path):
     """`make site` runs `psychoed build`: program.yml alone asks for large print, no flag."""
     curriculum = with_program(mini, "handouts:\n  large_print: true\n")
     out = tmp_path / "site"

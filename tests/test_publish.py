@@ -1,4 +1,5 @@
-"""Publishing with the small fixture: variants, vars, facilitator-only text, and safe swaps."""
+"""Publishing with the small fixture: variants, vars, facilitator-only text, and safe swaps. The
+builds start from the fixture's rendered PDFs (`warm_build_dir`): these tests are about the pages."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import hashlib
 from conftest import html_pages, read_page
 
 
-def test_variant_and_vars_on_the_fixture(psychoed, mini, tmp_path):
+def test_variant_and_vars_on_the_fixture(psychoed, mini, warm_build_dir, tmp_path):
     run = psychoed("build", "--curriculum", mini, "--out", tmp_path / "site", "--build-dir", tmp_path / "build")
     assert run.code == 0, run.out + run.err
     alpha = read_page(tmp_path / "site" / "alpha" / "modules" / "skills" / "breathing" / "index.html").text
@@ -33,7 +34,7 @@ def snapshot(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_failed_validation_leaves_the_previous_site_untouched(psychoed, mini, tmp_path):
+def test_failed_validation_leaves_the_previous_site_untouched(psychoed, mini, warm_build_dir, tmp_path):
     out = tmp_path / "site"
     assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build").code == 0
     before = snapshot(out)
@@ -45,7 +46,7 @@ def test_failed_validation_leaves_the_previous_site_untouched(psychoed, mini, tm
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "curriculum", "site"], "no staging left behind"
 
 
-def test_failed_mkdocs_build_leaves_the_previous_site_untouched(psychoed, mini, tmp_path):
+def test_failed_mkdocs_build_leaves_the_previous_site_untouched(psychoed, mini, warm_build_dir, tmp_path):
     out = tmp_path / "site"
     assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build").code == 0
     before = snapshot(out)
@@ -58,7 +59,7 @@ def test_failed_mkdocs_build_leaves_the_previous_site_untouched(psychoed, mini, 
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no staging left behind"
 
 
-def test_partial_build_keeps_the_other_tracks(psychoed, mini, tmp_path):
+def test_partial_build_keeps_the_other_tracks(psychoed, mini, warm_build_dir, tmp_path):
     out = tmp_path / "site"
     assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build").code == 0
     beta_before = snapshot(out / "beta")
@@ -70,7 +71,7 @@ def test_partial_build_keeps_the_other_tracks(psychoed, mini, tmp_path):
     assert snapshot(out / "beta") == beta_before
 
 
-def test_404_pages_link_from_the_site_root_or_the_given_address(psychoed, mini, tmp_path):
+def test_404_pages_link_from_the_site_root_or_the_given_address(psychoed, mini, warm_build_dir, tmp_path):
     """A host shows a 404 page at any depth, so its links are absolute, from where the site lives."""
     out = tmp_path / "site"
     assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build").code == 0

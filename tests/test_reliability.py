@@ -1,8 +1,8 @@
 """Never lose a published site or an author's file; never end in "internal error" (issue 14).
 
 Each class of failure has one test that asserts the exact message, the exit status and that
-the files that must survive do. Builds reuse one real build of the mini fixture (copied, with
-its PDF cache, so rebuilds only run MkDocs).
+the files that must survive do. Builds reuse the session's one real build of the mini fixture
+(`built_mini`, copied with its PDF cache, so rebuilds only run MkDocs).
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI, REPO
-from generator.cli import main
+from conftest import REPO
 from generator.lock import holding
 from generator.pdf_worker import PdfTimeLimit, render_in_time
 
@@ -30,17 +29,6 @@ from generator.pdf_worker import PdfTimeLimit, render_in_time
 def snapshot(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def built_mini(tmp_path_factory) -> Path:
-    """The mini fixture built once: WORK/curriculum, WORK/site, WORK/build (with the PDF cache)."""
-    work = tmp_path_factory.mktemp("built-mini")
-    shutil.copytree(MINI, work / "curriculum")
-    code = main(["build", "--curriculum", str(work / "curriculum"), "--out", str(work / "site"),
-                 "--build-dir", str(work / "build")])
-    assert code == 0
-    return work
 
 
 @pytest.fixture

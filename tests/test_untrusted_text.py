@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from browser_support import SiteServer, stub_print
-from conftest import MINI
+from conftest import MINI, with_pdf_cache_of
 from generator import check, load, tailor
 from generator.cli import main
 from generator.handouts import write_pdf
@@ -190,8 +190,9 @@ def _switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def hostile_build(tmp_path_factory) -> Iterator[HostileBuild]:
+def hostile_build(tmp_path_factory, built_mini) -> Iterator[HostileBuild]:
     work = tmp_path_factory.mktemp("hostile")
+    with_pdf_cache_of(built_mini / "build", work / "build")  # PDFs the payloads leave alone are not rendered again
     secret_file = work / "secret.svg"
     secret_file.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="40">'
                            f'<text x="0" y="30">{SECRET}</text></svg>', encoding="utf-8")

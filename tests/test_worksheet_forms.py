@@ -197,7 +197,7 @@ def test_each_field_becomes_its_controls(bundled_site, track_id):
                 assert lines in [f.lines for f in worksheet.fields if f.type == "text"]
 
 
-def test_new_field_types_on_the_fixture(psychoed, mini, tmp_path):
+def test_new_field_types_on_the_fixture(psychoed, mini, warm_build_dir, tmp_path):
     """`yesno` is a pair of radio buttons in a fieldset; `heading` starts a titled part."""
     out = tmp_path / "site"
     assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build",
