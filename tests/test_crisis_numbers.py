@@ -110,7 +110,16 @@ def uk_fork(target: Path) -> Path:
                   "care from your treatment team. It is not for emergencies: in a crisis, call Samaritans on "
                   "116 123, or call 999 if you are in danger now.\n\n", text)
     program.write_text(text.replace("paper: letter", "paper: a4"))
+    # The bundled Spanish edition tells US crisis lines; this fork publishes in English only.
+    drop_translations(target)
     return target
+
+
+def drop_translations(curriculum: Path) -> None:
+    program = curriculum / "program.yml"
+    program.write_text(re.sub(r"(?m)^translations:\n(?:[ #].*\n)*", "", program.read_text()))
+    for overlay in curriculum.rglob("*.*.yml"):
+        overlay.unlink()
 
 
 @pytest.fixture(scope="session")

@@ -50,6 +50,10 @@ def test_fifth_track_and_family_by_yaml_alone(psychoed, bundled_site, tmp_path):
     program = yaml.safe_load(program_file.read_text())
     program["families"]["mindfulness"] = {"title": "Mindfulness"}
     program_file.write_text(yaml.safe_dump(program, sort_keys=False))
+    # The program is also published in Spanish (without fallback): the new family needs its Spanish name.
+    spanish = curriculum / "program.es.yml"
+    spanish.write_text(spanish.read_text().replace(
+        "\nsource_hashes:", "\n  mindfulness:\n    title: Atención plena\nsource_hashes:", 1))
     (curriculum / "modules" / "mindfulness").mkdir()
     (curriculum / "modules" / "mindfulness" / "mindful-minute.yml").write_text(NEW_MODULE)
     (curriculum / "tracks" / "grief.yml").write_text(NEW_TRACK)

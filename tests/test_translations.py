@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI
+from conftest import BUNDLED, MINI
 from generator.load import load_curriculum
 from generator.translations.spanish import inflesz_band, spanish_reading, syllable_count, syllables
 from generator.translations.translate import translate
@@ -344,3 +344,23 @@ def test_a_translation_keeps_crisis_values_and_module_links_of_the_source(mini_e
     assert (f"{shown}:18:5: error: the translation of `practice.0` leaves out the value `{{{{ crisis.line.how }}}}` "
             "that the source has — keep every {{ … }} value") in run.out
     assert f"{shown}:1:8: error: the translation of `title` adds the value `{{{{ track.title }}}}`" in run.out
+
+
+def test_stale_crisis_help_is_an_error_not_a_warning(psychoed, tmp_path):
+    """Spanish crisis help that no longer says what program.yml says could send a reader to the
+    wrong line: the bundled program's changed `how` stops check at the translation's line."""
+    curriculum = tmp_path / "curriculum"
+    shutil.copytree(BUNDLED, curriculum)
+    replace_in(curriculum / "program.yml", "how: call or text 988", "how: call or text 988 or chat online")
+    run = psychoed("check", "--curriculum", curriculum)
+    assert run.code == 1
+    def line_of(file: str, start: str) -> int:
+        return next(n for n, text in enumerate((curriculum / file).read_text().splitlines(), 1)
+                    if text.strip().startswith(start))
+
+    line, source_line = line_of("program.es.yml", "how: llame al 988"), line_of("program.yml", "how: call or text 988")
+    assert [entry for entry in run.lines if "error" in entry] == [
+        f"curriculum/program.es.yml:{line}:10: error: [translation-stale] stale translation: the source text of "
+        f"`crisis.0.how` (curriculum/program.yml:{source_line}) changed after this was translated, and crisis help must say "
+        "the same in every language (update the translation to match, then run `psychoed translations --stamp "
+        "curriculum/program.es.yml`)"]

@@ -29,8 +29,9 @@ def stamp_command(overlay: Overlay) -> str:
 
 
 def staleness_problems(curriculum: Curriculum, overlay: Overlay) -> Iterator[Diagnostic]:
-    """A warning at each translated field whose source text changed since it was stamped, and
-    for fields never stamped: one for the file when none is, else one at each such field."""
+    """A warning at each translated field whose source text changed since it was stamped (an
+    error for crisis help), and for fields never stamped: one for the file when none is, else one
+    at each such field."""
     if overlay.texts and not overlay.hashes:
         yield overlay.file.diagnostic((), f"this translation has no source hashes, so a change to the source text "
                                       f"cannot be noticed ({len(overlay.texts)} translated fields)",
@@ -49,10 +50,13 @@ def staleness_problems(curriculum: Curriculum, overlay: Overlay) -> Iterator[Dia
                                           f"check it against {source_at}, then run `{stamp_command(overlay)}`",
                                           severity="warning", rule=RULE)
         elif stored != text_hash(source_text):
+            # Stale crisis help could send a reader to a line the program no longer lists: an error.
+            crisis = path[0] == "crisis"
             yield overlay.file.diagnostic(path, f"stale translation: the source text of `{dotted(path)}` "
-                                          f"({source_at}) changed after this was translated",
+                                          f"({source_at}) changed after this was translated"
+                                          + (", and crisis help must say the same in every language" if crisis else ""),
                                           f"update the translation to match, then run `{stamp_command(overlay)}`",
-                                          severity="warning", rule=RULE)
+                                          severity="error" if crisis else "warning", rule=RULE)
 
 
 def coverage_problems(curriculum: Curriculum, language: str) -> Iterator[Diagnostic]:
