@@ -40,7 +40,7 @@ def zensical_site(bundled_site, tmp_path_factory) -> Path:
     published_tracks_from(bundled_site / "site", work / "site", [t for t in BUNDLED_TRACKS if t != TRACK])
     report = build_site(BUNDLED, work, [TRACK], engine="zensical", portable=True)
     assert report.tracks == [TRACK]
-    assert report.handouts.rendered == () and report.handouts.reused, "the copied cache serves every PDF"
+    assert report.pdfs_rendered == () and report.pdfs_reused, "the copied cache serves every PDF"
     return work
 
 
