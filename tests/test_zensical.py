@@ -74,12 +74,17 @@ def test_page_has_no_axe_violations(tab, zensical_server, kind):
 # Zensical's search is its own component (a dialog in a shadow root, a combobox and a listbox of
 # options), not Material's markup; the assertions are the MkDocs suite's, the locators its own.
 
-def search_for(page: Page, words: str) -> None:
-    """Open Zensical's search with the keyboard and type, key by key, until results show."""
+def search_for(page: Page, words: str, *, typed: bool = True) -> None:
+    """Open Zensical's search with the keyboard and type, key by key, until results show. With
+    `typed=False` the words go in at once (an input event): from file://, Zensical 0.0.73 answers
+    key-by-key typing with the results of a partial query."""
     page.keyboard.press("/")
     query = page.get_by_role("combobox", name="Search")
     expect(query).to_be_focused()
-    query.press_sequentially(words, delay=20)
+    if typed:
+        query.press_sequentially(words, delay=20)
+    else:
+        query.fill(words)
     expect(page.get_by_role("option").first).to_be_visible()
 
 
@@ -156,7 +161,7 @@ def test_offline_copy_works_from_file_urls_with_search(tab, zensical_site, tmp_p
     page.goto((folder / "index.html").as_uri())
     expect(page.locator(".psy-crisis")).to_be_visible()
     module = track_view(TRACK).weeks[1].sessions[0].module
-    search_for(page, module.title)
+    search_for(page, module.title, typed=False)
     result = module_result(page, module, ".html")
     expect(result).to_contain_text(module.title)
     result.click()
