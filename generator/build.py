@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import urlsplit
@@ -23,7 +23,9 @@ from .load import Curriculum
 from .page_layout import curriculum_footer_problems
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
 from .postbuild import sanitize_site
-from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
+from .editions import Edition, alternates, edition_site_url, edition_views, editions, hub_link
+from .locales import catalogue
+from .render import HANDOUTS_DIR, HubEdition, offline_copy_file, render_hub, render_track
 from .engines import Engine, Publishing, get_engine, track_site_url
 from .shipped import ThemeFiles
 from .tailor import TrackView
@@ -63,32 +65,51 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
         large_print = large_print or curriculum.program.handouts.large_print
         refuse_footer_problems(curriculum, large_print=large_print)
         chosen = choose_tracks(curriculum, track_ids)
+        languages = editions(curriculum)
         # A partial build also builds the tracks the published site lacks: the hub links every track.
-        chosen += [t for t in unpublished(paths.out, curriculum.tracks) if t not in chosen]
-        views = [checked.views[track_id] for track_id in chosen]
+        for edition in languages:
+            chosen += [t for t in unpublished(edition.under(paths.out), edition.track_ids) if t not in chosen]
+        plans = [(edition, edition_views(edition, checked.views, chosen)) for edition in languages]
         site_engine = get_engine(engine or curriculum.program.engine)
         theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
         mark(paths.build, BUILD_MARKER)
         staging = staging_folder(paths.out)  # first, so an output folder we cannot write fails fast
         try:
-            handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print,
-                                                      track_url=track_site_url(site_url, view.track.id))
-                        for view in views}
+            handouts = {(e.folder, view.track.id): track_handouts(
+                            view, e.under(paths.build) / view.track.id, large_print=large_print,
+                            track_url=track_site_url(edition_site_url(site_url, e), view.track.id))
+                        for e, views in plans for view in views.values()}
             rendered = refresh_handouts([batch for batches in handouts.values() for batch in batches])
-            publishing = Publishing(site_url=site_url,
-                                    tracks=tuple((t.id, t.title) for t in curriculum.tracks.values()))
-            for view in views:
-                build_track(site_engine, view, paths, staging / view.track.id, theme, handouts[view.track.id],
-                            publishing, portable=portable)
-            tracks = list(curriculum.tracks.values())
-            (staging / "index.html").write_text(render_hub(curriculum.program, tracks), encoding="utf-8")
-            (staging / "404.html").write_text(render_hub(curriculum.program, tracks, not_found_root=site_path),
-                                              encoding="utf-8")
-            carry_tracks(paths.out, staging, [t for t in curriculum.tracks if t not in chosen])
+            for edition, views in plans:
+                edition_paths = BuildPaths(paths.curriculum, edition.under(paths.out), edition.under(paths.build))
+                publishing = Publishing(site_url=edition_site_url(site_url, edition),
+                                        tracks=tuple((t, edition.curriculum.tracks[t].title) for t in edition.track_ids))
+                for view in views.values():
+                    build_track(site_engine, view, edition_paths, edition.under(staging) / view.track.id, theme,
+                                handouts[(edition.folder, view.track.id)],
+                                replace(publishing, alternates=alternates(view.track.id, edition, languages)),
+                                portable=portable)
+                write_hub(edition, languages, edition.under(staging), site_path)
+                carry_tracks(edition.under(paths.out), edition.under(staging),
+                             [t for t in edition.track_ids if t not in chosen])
             swap_in(staging, paths.out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(chosen, checked.warnings, rendered)
+
+
+def write_hub(edition: Edition, languages: list[Edition], folder: Path, site_path: str) -> None:
+    """The edition's choose-your-group page (and, for the source language, the host's 404 page)."""
+    program = edition.curriculum.program
+    tracks = [edition.curriculum.tracks[t] for t in edition.track_ids]
+    others = tuple(HubEdition(catalogue(other.language), hub_link(edition, other),
+                              tuple(other.curriculum.tracks[t] for t in other.track_ids))
+                   for other in languages if other is not edition and other.track_ids)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(render_hub(program, tracks, other_editions=others), encoding="utf-8")
+    if edition.is_source:
+        (folder / "404.html").write_text(render_hub(program, tracks, not_found_root=site_path, other_editions=others),
+                                         encoding="utf-8")
 
 
 def passing_check(curriculum_dir: Path) -> CheckResult:

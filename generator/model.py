@@ -61,6 +61,8 @@ class CrisisResource(Strict):
                           "Used in text as {{ crisis.line.how }}; required with `role`.")
     phone: Optional[PhoneNumber] = Field(None, description="Number to call, linked as tel: on the site.")
     sms: Optional[PhoneNumber] = Field(None, description="Number to text, linked as sms: on the site.")
+    sms_body: Optional[str] = Field(None, description="The word the line asks people to text (e.g. AYUDA for 988 in "
+                                    "Spanish); the sms: link carries it and the button says it.")
 
     @field_validator("how")
     @classmethod
@@ -138,6 +140,12 @@ class HandoutSettings(Strict):
     large_print: bool = Field(False, description="Also publish every PDF in large print (18 pt), linked from the site.")
 
 
+class Translation(Strict):
+    tracks: list[Slug] = Field(min_length=1, description="The tracks published in this language.")
+    fallback: bool = Field(False, description="true: an untranslated field shows the source text, and the page says "
+                                              "so; false: an untranslated field is a `check` error.")
+
+
 class Program(Strict):
     name: Text
     organization: Text
@@ -152,6 +160,9 @@ class Program(Strict):
     paper: Literal["letter", "a4"] = "letter"
     handouts: HandoutSettings = Field(default_factory=HandoutSettings, description="Layout of the PDF handouts.")
     safety: Safety = Field(default_factory=Safety, description="Rules and phrases added for every track.")
+    translations: dict[str, "Translation"] = Field(
+        default_factory=dict, description="The languages the program is also published in, each with the tracks "
+                                          "translated into it (their text in `<stem>.<lang>.yml` files).")
     engine: EngineName = Field("mkdocs", description="The static-site engine that builds the sites: mkdocs "
                                "(MkDocs + Material) or zensical. `psychoed build --engine` overrides it.")
 
