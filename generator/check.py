@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from .diagnostics import CurriculumError, Diagnostic, errors
-from .languages import language_problems
+from .languages import language_problems, translation_problems
 from .links import link_problems
 from .lint import LintResult, lint
 from .load import Curriculum, load_curriculum
@@ -46,6 +46,7 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None) -> Check
         return CheckResult(None, {}, exc.diagnostics)
     views: dict[str, TrackView] = {}
     diagnostics: set[Diagnostic] = set(language_problems(curriculum)) | set(link_problems(curriculum))
+    diagnostics.update(translation_problems(curriculum))
     for track_id in curriculum.tracks:
         try:
             views[track_id] = tailor(curriculum, track_id)

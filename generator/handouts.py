@@ -14,7 +14,7 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Collection, Iterable, Iterator, Literal, Optional, Sequence, TypeVar
@@ -25,6 +25,9 @@ from markupsafe import Markup
 
 from .model import Module, Worksheet
 from .crisis import numbers_to_print
+from .dates import WEEKDAYS
+from .locales import Catalogue, catalogue, css_counters
+from .wayfinding import day_name
 from .page_fit import fitted_document
 from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
 from .pdf_cache import PdfCache, checked_source
@@ -128,39 +131,42 @@ class _Printer:
         self.large_print = large_print
         self.track_url = track_url
         self.size = LARGE_PRINT if large_print else STANDARD
-        self.env = _environment()
+        self.words = catalogue(view.program.language)
+        self.env = _environment(self.words)
 
     def packet(self, week: WeekView, audience: PacketAudience) -> HandoutDocument:
         for_families = audience == "families"
-        track = self.view.track.title
-        title = f"{track}, week {week.number}: {week.title}" + (" (for families)" if for_families else "")
+        track, t = self.view.track.title, self.words
+        title = t.text("pdf.title_packet", track=track, n=week.number, title=week.title) + (
+            t.text("pdf.title_for_families") if for_families else "")
         return self._document(
             packet_file(week.number, audience), "families" if for_families else "packet", title,
-            header=f"{self.view.program.name} · {track} · Week {week.number}" + (" · For families" if for_families else ""),
+            header=f"{self.view.program.name} · {track} · {t.text('weeks.week_n', n=week.number)}"
+                   + (f" · {t.text('pdf.for_families')}" if for_families else ""),
             template="packet.html.j2", week=week, sessions=packet_sessions(self.view, week, audience),
-            for_families=for_families, description=f"Handouts and blank worksheets for week {week.number}.")
+            for_families=for_families, description=t.text("pdf.description_packet", n=week.number))
 
     def facilitator(self, week: WeekView) -> HandoutDocument:
-        track = self.view.track.title
+        track, t = self.view.track.title, self.words
         return self._document(
             facilitator_packet_file(week.number), "facilitator",
-            f"{track}, week {week.number}: facilitator guide",
-            header=f"Facilitator guide · {track} · Week {week.number}",
+            t.text("pdf.title_facilitator", track=track, n=week.number),
+            header=f"{t.text('facilitator.title')} · {track} · {t.text('weeks.week_n', n=week.number)}",
             template="facilitator.html.j2", week=week,
             packets=[(a, packet_file(week.number, a)) for a in week_packets(self.view, week)],
-            description="Objectives, timing, prompts and notes for group facilitators. Not for participants.")
+            description=t.text("pdf.description_facilitator"))
 
     def handbook(self) -> HandoutDocument:
-        track = self.view.track.title
+        track, t = self.view.track.title, self.words
         return self._document(
-            HANDBOOK_FILE, "handbook", f"{track}: participant handbook",
-            header=f"{self.view.program.name} · {track} · Handbook", template="handbook.html.j2",
-            parts=handbook_parts(self.view),
-            description="Every participant handout and worksheet of the track, in schedule order.")
+            HANDBOOK_FILE, "handbook", t.text("pdf.title_handbook", track=track),
+            header=f"{self.view.program.name} · {track} · {t.text('pdf.handbook')}", template="handbook.html.j2",
+            parts=handbook_parts(self.view), description=t.text("pdf.description_handbook"))
 
     def worksheet(self, worksheet: Worksheet, *, fillable: bool = False) -> HandoutDocument:
         """A blank worksheet to print, or with `fillable` one to fill in on screen (PDF form fields)."""
-        title = f"{_code_title(worksheet.code, worksheet.title)} ({'fillable ' if fillable else ''}worksheet)"
+        title = self.words.text("pdf.title_fillable" if fillable else "pdf.title_worksheet",
+                                title=_code_title(worksheet.code, worksheet.title))
         return self._document(
             fillable_worksheet_file(worksheet) if fillable else worksheet_file(worksheet),
             "fillable" if fillable else "worksheet", title,
@@ -179,7 +185,8 @@ class _Printer:
         margins = page_margins(self.view.program, self.size, header=header, running_titles=running_titles(html),
                                large=self.large_print)
         css = self.env.get_template("handouts.css.j2").render(
-            size=self.size, paper=self.view.program.paper, header=header, margins=margins, layout=layout_constants())
+            size=self.size, paper=self.view.program.paper, header=header, margins=margins, layout=layout_constants(),
+            page_of=self.words.text("pdf.page_of", page="{page}", pages="{pages}"))
         html = html.replace(_CSS_SLOT, css, 1)
         if self.large_print:
             name = f"{LARGE_PRINT_DIR}/{name}"
@@ -189,7 +196,8 @@ class _Printer:
 # --- templates -----------------------------------------------------------------------------
 
 
-def _environment() -> jinja2.Environment:
+def _environment(words: Catalogue) -> jinja2.Environment:
+    """The print templates' environment; `t` is the catalogue of the documents' language."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / "handouts"),
         undefined=jinja2.StrictUndefined,
@@ -197,9 +205,11 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=_markdown_html, long_date=long_date, css_string=css_string, squash=_squash,
-                       reference=reference_plain)
-    env.globals.update(code_title=_code_title, modules_for=_modules_for, numbers_to_print=numbers_to_print,
+    env.filters.update(md=_markdown_html, long_date=partial(long_date, words=words), css_string=css_string,
+                       squash=_squash, reference=reference_plain, css_counters=css_counters,
+                       weekday=lambda day: day_name(WEEKDAYS[day.weekday()], words))
+    env.globals.update(code_title=_code_title, modules_for=_modules_for, t=words,
+                       numbers_to_print=partial(numbers_to_print, words=words),
                        question_name=question_name, field_name=field_name, page_link=page_link,
                        module_page=module_page, worksheet_page=worksheet_page)
     return env

@@ -36,3 +36,41 @@ def language_problems(curriculum: Curriculum) -> list[Diagnostic]:
         "use a language code such as en, es, fr, de, zh or pt-BR"
     source = curriculum.source("program", "program")
     return [source.diagnostic(("language",), f"unknown interface language `{language}`", hint)]
+
+
+def translation_problems(curriculum: Curriculum) -> list[Diagnostic]:
+    """`translations:` in program.yml that no build could publish: a language without Psychoed's
+    interface words or the theme's, a track that does not exist, a track id that is also a
+    language folder (OUT/es/ holds the Spanish tracks), and crisis help program.<lang>.yml
+    cannot give in that language."""
+    from .diagnostics import CurriculumError
+    from .editions import program_in
+    from .locales import available_languages
+
+    source = curriculum.source("program", "program")
+    problems: list[Diagnostic] = []
+    known = theme_languages()
+    for language, translation in curriculum.program.translations.items():
+        at = ("translations", language)
+        if language not in available_languages() or (known and language not in known):
+            problems.append(source.diagnostic(at, f"Psychoed cannot publish in `{language}`: it has no interface words "
+                                              "for it", f"languages with words: {', '.join(available_languages())}",
+                                              key=True))
+            continue
+        if language == curriculum.program.language:
+            problems.append(source.diagnostic(at, f"`{language}` is the language the curriculum is written in",
+                                              "list only the other languages it is translated into", key=True))
+        for i, track_id in enumerate(translation.tracks):
+            if track_id not in curriculum.tracks:
+                close = difflib.get_close_matches(track_id, list(curriculum.tracks), n=1)
+                problems.append(source.diagnostic((*at, "tracks", i), f"unknown track `{track_id}`",
+                                                  f"did you mean `{close[0]}`?" if close else
+                                                  f"tracks: {', '.join(curriculum.tracks)}"))
+        if language in curriculum.tracks:
+            problems.append(source.diagnostic(at, f"track `{language}` has the name of the folder the `{language}` "
+                                              "edition is published in", "rename the track", key=True))
+        try:
+            program_in(language, curriculum)
+        except CurriculumError as exc:
+            problems.extend(exc.diagnostics)
+    return problems

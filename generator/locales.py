@@ -72,3 +72,15 @@ def _read(language: str) -> dict[str, str]:
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise LocaleError(f"{path}: expected flat `key: text` pairs")
     return data
+
+
+def css_counters(words: str) -> str:
+    """A CSS `content` value from words holding {page} and {pages}: "Page {page} of {pages}" →
+    `"Page " counter(page) " of " counter(pages)`."""
+    parts: list[str] = []
+    for i, piece in enumerate(re.split(r"\{(page|pages)\}", words)):
+        if i % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)

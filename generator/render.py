@@ -144,8 +144,7 @@ def render_hub(program: Program, tracks: list[Track], *, not_found_root: str | N
     words = catalogue(program.language)
     env = _environment(autoescape=True, words=words)
     return env.get_template("hub.html.j2").render(program=program, tracks=tracks, not_found_root=not_found_root,
-                                                  other_editions=other_editions,
-                                                  crisis_links=partial(crisis_actions, words=words))
+                                                  other_editions=other_editions)
 
 
 def _navigation(view: TrackView, words: Catalogue) -> list[NavItem]:
@@ -236,7 +235,7 @@ def _environment(*, autoescape: bool = False, words: Catalogue | None = None) ->
                        facilitator_week_page=facilitator_week_page, relative=_relative,
                        handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,
                        facilitator_packet_file=facilitator_packet_file, worksheet_file=worksheet_file,
-                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE, crisis_actions=crisis_actions,
+                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE, crisis_actions=partial(crisis_actions, words=words),
                        neighbours=neighbours, session_place=partial(session_place, words=words),
                        day_and_date=partial(day_and_date, words=words), week_dates=partial(week_dates, words=words),
                        meeting_days_text=partial(meeting_days_text, words=words), t=words,
