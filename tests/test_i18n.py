@@ -248,3 +248,19 @@ def test_search_in_spanish_finds_a_spanish_word(tab, bilingual_server):
     expect(page.locator(".md-search__input")).to_have_attribute("placeholder", "Búsqueda")
     search_for(page, "calendario")
     expect(page.locator('a.md-search-result__link[href*="schedule/"]').first).to_be_attached()
+
+
+def test_zensical_renders_the_spanish_theme_words(bilingual, tmp_path):
+    """Zensical renders the theme with minijinja, which calls no Python methods: the words come to
+    its templates as a mapping. The PDFs come from the MkDocs build's cache."""
+    shutil.copytree(bilingual.parent / "build", tmp_path / "build")
+    code = main(["build", "--engine", "zensical", "--curriculum", str(bilingual.parent / "curriculum"),
+                 "--out", str(tmp_path / "site"), "--build-dir", str(tmp_path / "build")])
+    assert code == 0
+    spanish = tmp_path / "site" / "es" / "alpha"
+    home = read_page(spanish / "index.html")
+    assert '<html lang="es"' in home.html and "¿Necesita ayuda ahora?" in home.text
+    assert '<a class="psy-crisis__action" href="sms:988?body=AYUDA">Enviar AYUDA al 988</a>' in home.html
+    assert re.search(r'<a href="\.\./\.\./alpha/" hreflang="en" class="md-select__link"', home.html)
+    found = {str(page.relative_to(spanish)): english_found(page_words(page)) for page in sorted(spanish.rglob("*.html"))}
+    assert not {page: words for page, words in found.items() if words}
