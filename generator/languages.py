@@ -8,6 +8,7 @@ language; a `language` it has no template for makes every MkDocs build fail, lon
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -46,6 +47,7 @@ def translation_problems(curriculum: Curriculum) -> list[Diagnostic]:
     from .diagnostics import CurriculumError
     from .editions import program_in
     from .locales import available_languages
+    from .page_layout import footer_problems
 
     source = curriculum.source("program", "program")
     problems: list[Diagnostic] = []
@@ -70,7 +72,13 @@ def translation_problems(curriculum: Curriculum) -> list[Diagnostic]:
             problems.append(source.diagnostic(at, f"track `{language}` has the name of the folder the `{language}` "
                                               "edition is published in", "rename the track", key=True))
         try:
-            program_in(language, curriculum)
+            translated = program_in(language, curriculum)
         except CurriculumError as exc:
             problems.extend(exc.diagnostics)
+            continue
+        # The handouts' footer carries the crisis help in the edition's language: it must fit too.
+        where = source.diagnostic(("crisis",), "", key=True)
+        problems.extend(replace(problem, message=f"in `{language}`: {problem.message}")
+                        for problem in footer_problems(translated, where,
+                                                       large_print=curriculum.program.handouts.large_print))
     return problems

@@ -264,3 +264,17 @@ def test_zensical_renders_the_spanish_theme_words(bilingual, tmp_path):
     assert re.search(r'<a href="\.\./\.\./alpha/" hreflang="en" class="md-select__link"', home.html)
     found = {str(page.relative_to(spanish)): english_found(page_words(page)) for page in sorted(spanish.rglob("*.html"))}
     assert not {page: words for page, words in found.items() if words}
+
+
+def test_check_reports_translation_problems_at_their_lines(psychoed, mini):
+    with (mini / "program.yml").open("a", encoding="utf-8") as program:
+        program.write("translations:\n  es:\n    tracks: [alpah]\n  xx:\n    tracks: [alpha]\n")
+    (mini / "program.es.yml").write_text(PROGRAM_ES.replace("how: llame al 911", "how: Llame al 911"),
+                                         encoding="utf-8")
+    run = psychoed("check", "--curriculum", mini)
+    assert run.code == 1
+    lines = (mini / "program.yml").read_text(encoding="utf-8").splitlines()
+    track_line = next(i for i, line in enumerate(lines, 1) if "alpah" in line)
+    assert re.search(rf"program\.yml:{track_line}:\d+: error: unknown track `alpah` — did you mean `alpha`\?", run.out)
+    assert re.search(r"program\.yml:\d+:\d+: error: Psychoed cannot publish in `xx`", run.out)
+    assert re.search(r"program\.es\.yml:8:\d+: error: `crisis\[1\]\.how` is not valid", run.out)
