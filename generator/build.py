@@ -23,9 +23,8 @@ from .load import Curriculum
 from .page_layout import curriculum_footer_problems
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
 from .postbuild import sanitize_site
-from .editions import Edition, alternates, edition_site_url, edition_views, editions, hub_link
-from .locales import catalogue
-from .render import HANDOUTS_DIR, HubEdition, offline_copy_file, render_hub, render_track
+from .editions import alternates, edition_site_url, edition_views, editions, write_hub
+from .render import HANDOUTS_DIR, offline_copy_file, render_track
 from .engines import Engine, Publishing, get_engine, track_site_url
 from .shipped import ThemeFiles
 from .tailor import TrackView
@@ -96,20 +95,6 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(chosen, checked.warnings, rendered)
-
-
-def write_hub(edition: Edition, languages: list[Edition], folder: Path, site_path: str) -> None:
-    """The edition's choose-your-group page (and, for the source language, the host's 404 page)."""
-    program = edition.curriculum.program
-    tracks = [edition.curriculum.tracks[t] for t in edition.track_ids]
-    others = tuple(HubEdition(catalogue(other.language), hub_link(edition, other),
-                              tuple(other.curriculum.tracks[t] for t in other.track_ids))
-                   for other in languages if other is not edition and other.track_ids)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(render_hub(program, tracks, other_editions=others), encoding="utf-8")
-    if edition.is_source:
-        (folder / "404.html").write_text(render_hub(program, tracks, not_found_root=site_path, other_editions=others),
-                                         encoding="utf-8")
 
 
 def passing_check(curriculum_dir: Path) -> CheckResult:

@@ -24,6 +24,7 @@ from .diagnostics import CurriculumError
 from .load import Curriculum, validation_diagnostics
 from .locales import catalogue
 from .model import Program
+from .render import HubEdition, render_hub
 from .source import SourceFile, YamlProblem, read_yaml
 from .tailor import TrackView, tailor
 
@@ -145,3 +146,17 @@ def edition_site_url(site_url: Optional[str], edition: Edition) -> Optional[str]
     if not site_url or edition.is_source:
         return site_url
     return urljoin(site_url.rstrip("/") + "/", f"{edition.folder}/")
+
+
+def write_hub(edition: Edition, languages: list[Edition], folder: Path, site_path: str) -> None:
+    """The edition's choose-your-group page (and, for the source language, the host's 404 page)."""
+    program = edition.curriculum.program
+    tracks = [edition.curriculum.tracks[t] for t in edition.track_ids]
+    others = tuple(HubEdition(catalogue(other.language), hub_link(edition, other),
+                              tuple(other.curriculum.tracks[t] for t in other.track_ids))
+                   for other in languages if other is not edition and other.track_ids)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(render_hub(program, tracks, other_editions=others), encoding="utf-8")
+    if edition.is_source:
+        (folder / "404.html").write_text(render_hub(program, tracks, not_found_root=site_path, other_editions=others),
+                                         encoding="utf-8")
