@@ -344,3 +344,14 @@ def test_a_translation_keeps_crisis_values_and_module_links_of_the_source(mini_e
     assert (f"{shown}:18:5: error: the translation of `practice.0` leaves out the value `{{{{ crisis.line.how }}}}` "
             "that the source has — keep every {{ … }} value") in run.out
     assert f"{shown}:1:8: error: the translation of `title` adds the value `{{{{ track.title }}}}`" in run.out
+
+
+def test_a_crisis_line_keyword_is_the_one_key_an_overlay_may_add(mini_es, psychoed):
+    """`sms_body` (AYUDA) is the language's own word, so program.es.yml may give it where
+    program.yml has none; anywhere else a key the source lacks is an error."""
+    write(mini_es / "program.es.yml", "crisis:\n  - name: Línea 988\n    sms_body: AYUDA\n  - {}\n")
+    line = translate(load_curriculum(mini_es), "es").curriculum.program.crisis_role("line")
+    assert (line.name, line.sms, line.sms_body) == ("Línea 988", "988", "AYUDA")
+    write(mini_es / "program.es.yml", "crisis:\n  - name: Línea 988\n    sms_bdy: AYUDA\n  - {}\n")
+    run = psychoed("check", "--curriculum", mini_es)
+    assert run.code == 1 and "`sms_bdy` is not in the source file" in run.out, run.out
