@@ -10,9 +10,9 @@ import shutil
 import tempfile
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Collection, Sequence
+from typing import Collection, Optional, Sequence
 from urllib.parse import urlsplit
 
 from . import build_cache
@@ -27,11 +27,13 @@ from .load import Curriculum
 from .page_layout import curriculum_footer_problems
 from .handouts import HandoutBatch, RenderReport, copy_handouts, handout_batch, refresh_handouts
 from .postbuild import sanitize_site
+from .editions import alternates, edition_site_url, edition_views, editions, write_hub
 from .progress import SILENT, Progress
-from .render import HANDOUTS_DIR, offline_copy_file, render_hub, render_track
+from .render import HANDOUTS_DIR, offline_copy_file, render_track
 from .engines import Engine, Publishing, get_engine, track_site_url
 from .shipped import ThemeFiles
 from .tailor import TrackView
+from .translations.translate import Translation
 
 
 @dataclass(frozen=True)
@@ -75,39 +77,49 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
         large_print = large_print or curriculum.program.handouts.large_print
         refuse_footer_problems(curriculum, large_print=large_print)
         chosen = choose_tracks(curriculum, track_ids if stale is None else stale)
+        languages = editions(curriculum)
         # A partial build also builds the tracks the published site lacks: the hub links every track.
-        chosen += [t for t in unpublished(paths.out, curriculum.tracks) if t not in chosen]
-        views = [checked.views[track_id] for track_id in chosen]
+        for edition in languages:
+            chosen += [t for t in unpublished(edition.under(paths.out), edition.track_ids) if t not in chosen]
+        plans = [(edition, edition_views(edition, checked.views, chosen)) for edition in languages]
         site_engine = get_engine(engine or curriculum.program.engine)
         theme = ThemeFiles.for_project(paths.curriculum.resolve().parent)
         mark(paths.build, BUILD_MARKER)
         staging = staging_folder(paths.out)  # first, so an output folder we cannot write fails fast
         engine_builds: list[str] = []
         try:
-            handouts = {view.track.id: track_handouts(view, paths.build / view.track.id, large_print=large_print,
-                                                      track_url=track_site_url(site_url, view.track.id))
-                        for view in views}
-            rendered = refresh_handouts([batch for track_id, batches in handouts.items() if track_id not in pages_only
-                                         for batch in batches], progress=progress)
-            publishing = Publishing(site_url=site_url,
-                                    tracks=tuple((t.id, t.title) for t in curriculum.tracks.values()))
-            for number, view in enumerate(views, start=1):
-                progress.note(f"site of track {view.track.id} ({number}/{len(views)})")
-                pages_alone = view.track.id in pages_only
-                build_track(site_engine, view, paths, staging / view.track.id, theme, handouts[view.track.id],
-                            publishing, portable=portable and not pages_alone, placeholders=pages_alone)
-                engine_builds += [view.track.id] * (2 if portable and not pages_alone else 1)
-            tracks = list(curriculum.tracks.values())
-            (staging / "index.html").write_text(render_hub(curriculum.program, tracks), encoding="utf-8")
-            (staging / "404.html").write_text(render_hub(curriculum.program, tracks, not_found_root=site_path),
-                                              encoding="utf-8")
-            carry_tracks(paths.out, staging, [t for t in curriculum.tracks if t not in chosen])
+            handouts = {(e.folder, view.track.id): track_handouts(
+                            view, e.under(paths.build) / view.track.id, large_print=large_print,
+                            track_url=track_site_url(edition_site_url(site_url, e), view.track.id))
+                        for e, views in plans for view in views.values()}
+            rendered = refresh_handouts([batch for (_, track_id), batches in handouts.items()
+                                         if track_id not in pages_only for batch in batches], progress=progress)
+            sites = sum(len(views) for _, views in plans)
+            for edition, views in plans:
+                edition_paths = BuildPaths(paths.curriculum, edition.under(paths.out), edition.under(paths.build))
+                publishing = Publishing(site_url=edition_site_url(site_url, edition),
+                                        tracks=tuple((t, edition.curriculum.tracks[t].title) for t in edition.track_ids))
+                for view in views.values():
+                    site = edition.site_name(view.track.id)
+                    progress.note(f"site of track {site} ({len(engine_builds) + 1}/{sites})")
+                    pages_alone = view.track.id in pages_only
+                    build_track(site_engine, view, edition_paths, edition.under(staging) / view.track.id, theme,
+                                handouts[(edition.folder, view.track.id)],
+                                replace(publishing, alternates=alternates(view.track.id, edition, languages)),
+                                portable=portable and not pages_alone, placeholders=pages_alone,
+                                translation=edition.translation)
+                    engine_builds += [site] * (2 if portable and not pages_alone else 1)
+                write_hub(edition, languages, edition.under(staging), site_path)
+                carry_tracks(edition.under(paths.out), edition.under(staging),
+                             [t for t in edition.track_ids if t not in chosen])
             build_cache.forget_manifest(paths.build)  # a kill during the swap leaves no stale record behind
             swap_in(staging, paths.out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         if not pages_only:  # placeholder PDFs are no build to skip next time
-            built = {view.track.id: build_cache.track_inputs(curriculum, view, inputs.files) for view in views}
+            # One record per track covers its every edition: a track's inputs include all overlay files.
+            source_views = plans[0][1]
+            built = {t: build_cache.track_inputs(curriculum, view, inputs.files) for t, view in source_views.items()}
             build_cache.write_manifest(paths.build, build_cache.record(
                 manifest, inputs, built, list(curriculum.tracks), len(checked.warnings)))
     return BuildReport(chosen, checked.warnings, rendered.rendered, rendered.reused, tuple(engine_builds),
@@ -149,13 +161,14 @@ def site_url_path(site_url: str | None) -> str:
 
 def build_track(engine: Engine, view: TrackView, paths: BuildPaths, site_dir: Path, theme: ThemeFiles,
                 handouts: Sequence[HandoutBatch], publishing: Publishing, *, portable: bool = False,
-                placeholders: bool = False) -> None:
+                placeholders: bool = False, translation: Optional[Translation] = None) -> None:
     project_dir = paths.build / view.track.id
-    offline_zip = build_offline_copy(engine, view, project_dir / "portable", theme, handouts) if portable else None
+    offline_zip = build_offline_copy(engine, view, project_dir / "portable", theme, handouts,
+                                     translation) if portable else None
     # The project's own site_dir names the published place, for `mkdocs build -f` by hand.
     config_file = write_track_project(engine, view, project_dir, paths.out / view.track.id, theme, handouts,
                                       placeholders=placeholders, publishing=publishing,
-                                      offline_copy=offline_zip is not None)
+                                      offline_copy=offline_zip is not None, translation=translation)
     if offline_zip is not None:
         published_zip = project_dir / "docs" / offline_copy_file(view.track)
         published_zip.parent.mkdir(parents=True, exist_ok=True)
@@ -165,12 +178,12 @@ def build_track(engine: Engine, view: TrackView, paths: BuildPaths, site_dir: Pa
 
 
 def build_offline_copy(engine: Engine, view: TrackView, project_dir: Path, theme: ThemeFiles,
-                       handouts: Sequence[HandoutBatch]) -> Path:
+                       handouts: Sequence[HandoutBatch], translation: Optional[Translation] = None) -> Path:
     """Build the track's offline copy (its own MkDocs project under `project_dir`) and zip it
     into one folder named after the track; return the zip's path."""
     folder = f"{view.track.id}-offline"
     config_file = write_track_project(engine, view, project_dir, project_dir / "site", theme, handouts,
-                                      publishing=Publishing(portable=True))
+                                      publishing=Publishing(portable=True), translation=translation)
     offline_zip = project_dir / f"{folder}.zip"
     with tempfile.TemporaryDirectory(prefix="psychoed-offline-") as scratch:
         site_dir = Path(scratch) / folder
@@ -209,12 +222,13 @@ def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = Fa
 
 def write_track_project(engine: Engine, view: TrackView, project_dir: Path, published_dir: Path, theme: ThemeFiles,
                         handouts: Sequence[HandoutBatch], *, placeholders: bool = False,
-                        publishing: Publishing = Publishing(), offline_copy: bool = False) -> Path:
+                        publishing: Publishing = Publishing(), offline_copy: bool = False,
+                        translation: Optional[Translation] = None) -> Path:
     """The track's engine project with its rendered PDFs under docs/handouts/, where the engine
     publishes them (and MkDocs checks the pages' links to them). Returns the config file."""
     project_dir.mkdir(parents=True, exist_ok=True)
     large_print = any(batch.large_print for batch in handouts)
-    rendered = render_track(view, large_print=large_print, offline_copy=offline_copy)
+    rendered = render_track(view, large_print=large_print, offline_copy=offline_copy, translation=translation)
     config_file = engine.write_project(view, rendered, project_dir, published_dir, theme, publishing)
     for batch in handouts:
         copy_handouts(batch.documents, batch.folder, project_dir / "docs" / HANDOUTS_DIR, placeholders=placeholders)

@@ -14,7 +14,7 @@ from typing import Collection, Optional
 
 from .check_cache import CheckCache
 from .diagnostics import CurriculumError, Diagnostic, errors
-from .languages import language_problems
+from .languages import language_problems, translation_problems
 from .links import link_problems
 from .lint import LintResult, lint
 from .load import Curriculum, load_curriculum
@@ -51,6 +51,7 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *,
         return CheckResult(None, {}, exc.diagnostics)
     views: dict[str, TrackView] = {}
     diagnostics: set[Diagnostic] = set(language_problems(curriculum)) | set(link_problems(curriculum))
+    diagnostics.update(translation_problems(curriculum))
     for track_id in curriculum.tracks:
         try:
             views[track_id] = tailor(curriculum, track_id)

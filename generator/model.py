@@ -68,6 +68,8 @@ class CrisisResource(Strict):
                           "Used in text as {{ crisis.line.how }}; required with `role`.")
     phone: Optional[PhoneNumber] = Field(None, description="Number to call, linked as tel: on the site.")
     sms: Optional[PhoneNumber] = Field(None, description="Number to text, linked as sms: on the site.")
+    sms_body: Optional[str] = Field(None, description="The word the line asks people to text (e.g. AYUDA for 988 in "
+                                    "Spanish); the sms: link carries it and the button says it.")
 
     @field_validator("how")
     @classmethod

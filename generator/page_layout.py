@@ -17,6 +17,7 @@ from functools import cache
 from html import unescape
 from typing import Iterable, Optional
 
+from .locales import catalogue
 from .diagnostics import Diagnostic
 from .load import Curriculum
 from .model import Program
@@ -97,7 +98,7 @@ def page_margins(program: Program, size: PrintSize, *, header: str, running_titl
 def footer_lines(program: Program, small_pt: float, width_pt: float) -> int:
     """Lines the footer takes: the crisis paragraph and the disclaimer, as base.html.j2 sets them."""
     crisis = " · ".join(f"{r.name}: {r.contact}" for r in program.crisis)
-    return (wrapped_lines(crisis, small_pt, width_pt, bold_prefix="Need help now? ")
+    return (wrapped_lines(crisis, small_pt, width_pt, bold_prefix=catalogue(program.language).text("crisis.title") + " ")
             + wrapped_lines(program.disclaimer, small_pt, width_pt))
 
 

@@ -35,6 +35,7 @@ from .page_fit import fitted_document
 from .page_layout import PageMargins, PrintSize, layout_constants
 from .pdf_assembly import PdfMeta, assemble, page_count
 from .pdf_cache import PdfCache
+from .locales import css_counters
 from .pdf_worker import PdfTimeLimit, die_with_parent, render_in_time, time_limit
 from .print_forms import has_form_fields, tidy_radio_groups
 from .print_safety import refusing_fetcher
@@ -91,10 +92,11 @@ class Stamp:
     margins: PageMargins  # only the bottom and side margins matter: they do not depend on the header
     size: PrintSize
     language: str
+    page_of: str = "Page {page} of {pages}"  # the catalogue's `pdf.page_of` in the document's language
 
     def html(self, pages: int) -> str:
         return _stamp_template().render(paper=self.paper, margins=self.margins, size=self.size, language=self.language,
-                                        layout=layout_constants(), pages=pages)
+                                        layout=layout_constants(), pages=pages, page_of=self.page_of)
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def _weasyprint_version() -> str:
 def _stamp_template() -> jinja2.Template:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "handouts"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
+    env.filters["css_counters"] = css_counters
     return env.get_template("stamp.html.j2")
 
 

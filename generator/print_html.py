@@ -11,6 +11,7 @@ The whole document's HTML is kept too: `write_pdf` renders it in one go (tests, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Collection, Iterable, Optional, TypeVar
 
 import jinja2
@@ -18,6 +19,8 @@ import markdown
 from markupsafe import Markup
 
 from .crisis import numbers_to_print
+from .dates import WEEKDAYS
+from .locales import Catalogue, catalogue, css_counters
 from .model import Module, Worksheet
 from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
 from .pdf_assembly import PdfMeta
@@ -31,6 +34,7 @@ from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, 
                      worksheet_file, worksheet_page)
 from .sanitize import clean_text_html
 from .tailor import SessionView, TrackView, WeekView
+from .wayfinding import day_name
 
 _Item = TypeVar("_Item", Module, Worksheet)
 _CSS_SLOT = "/* print CSS */"
@@ -96,20 +100,26 @@ class Printer:
         self.large_print = large_print
         self.track_url = track_url
         self.size = LARGE_PRINT if large_print else STANDARD
-        self.env = _environment()
+        self.words = catalogue(view.program.language)
+        self.env = _environment(self.words)
         self.program_header = f"{view.program.name} · {view.track.title}"
         footer_only = page_margins(view.program, self.size, header="", large=large_print)
-        self.stamp = Stamp(view.program.paper, footer_only, self.size, view.program.language)
+        self.stamp = Stamp(view.program.paper, footer_only, self.size, view.program.language, self._page_of())
+
+    def _page_of(self) -> str:
+        return self.words.text("pdf.page_of", page="{page}", pages="{pages}")
 
     def packet(self, week: WeekView, audience: PacketAudience) -> HandoutDocument:
         for_families = audience == "families"
-        track = self.view.track.title
-        title = f"{track}, week {week.number}: {week.title}" + (" (for families)" if for_families else "")
+        track, t = self.view.track.title, self.words
+        title = t.text("pdf.title_packet", track=track, n=week.number, title=week.title) + (
+            t.text("pdf.title_for_families") if for_families else "")
         kind: HandoutKind = "families" if for_families else "packet"
-        header = f"{self.program_header} · Week {week.number}" + (" · For families" if for_families else "")
+        header = f"{self.program_header} · {t.text('weeks.week_n', n=week.number)}" + (
+            f" · {t.text('pdf.for_families')}" if for_families else "")
         sessions = packet_sessions(self.view, week, audience)
         context = dict(week=week, sessions=sessions, for_families=for_families)
-        description = f"Handouts and blank worksheets for week {week.number}."
+        description = t.text("pdf.description_packet", n=week.number)
         html = self._html("packet.html.j2", kind, title, header, description, **context)
         if self.view.program.handouts.layout == "compact":  # one flow of text: the packet is one piece
             pieces = (self._piece("packet", "cover", "packet.html.j2", kind, title, header, description, **context),)
@@ -121,32 +131,33 @@ class Printer:
         return self._document(packet_file(week.number, audience), kind, title, html, description, pieces)
 
     def facilitator(self, week: WeekView) -> HandoutDocument:
-        track = self.view.track.title
-        title = f"{track}, week {week.number}: facilitator guide"
-        header = f"Facilitator guide · {track} · Week {week.number}"
+        track, t = self.view.track.title, self.words
+        title = t.text("pdf.title_facilitator", track=track, n=week.number)
+        header = f"{t.text('facilitator.title')} · {track} · {t.text('weeks.week_n', n=week.number)}"
         packets = [(a, packet_file(week.number, a)) for a in week_packets(self.view, week)]
-        description = "Objectives, timing, prompts and notes for group facilitators. Not for participants."
+        description = t.text("pdf.description_facilitator")
         html = self._html("facilitator.html.j2", "facilitator", title, header, description, week=week, packets=packets)
         pieces = (self._piece("facilitator-cover", "cover", "piece.html.j2", "facilitator", title, header, description,
                               week=week, packets=packets),)
         pieces += tuple(self._piece("facilitator-session", f"session-{s.number}", "piece.html.j2", "facilitator",
-                                    f"{title}, session {s.number}", header, description, session=s)
+                                    t.text("pdf.title_session", title=title, n=s.number), header, description,
+                                    session=s)
                         for s in week.sessions)
         return self._document(facilitator_packet_file(week.number), "facilitator", title, html, description, pieces)
 
     def handbook(self) -> HandoutDocument:
-        track = self.view.track.title
-        title = f"{track}: participant handbook"
-        header = f"{self.program_header} · Handbook"
+        track, t = self.view.track.title, self.words
+        title = t.text("pdf.title_handbook", track=track)
+        header = f"{self.program_header} · {t.text('pdf.handbook')}"
         parts = handbook_parts(self.view)
-        description = "Every participant handout and worksheet of the track, in schedule order."
+        description = t.text("pdf.description_handbook")
         html = self._html("handbook.html.j2", "handbook", title, header, description, parts=parts)
         pieces = (self._piece("handbook-cover", "cover", "piece.html.j2", "handbook", title, header, description),
                   self._piece("contents", "contents", "piece.html.j2", "handbook", title, header, description,
                               parts=parts, pages=page_slot))
         for part in parts:
             # A handout's pages name the week it belongs to, as in that week's packet: one piece for both.
-            week_header = f"{self.program_header} · Week {part.week.number}"
+            week_header = f"{self.program_header} · {t.text('weeks.week_n', n=part.week.number)}"
             if part.with_handout:
                 shared = self.view.program.handouts.layout == "full"  # a compact packet is one piece of its own
                 pieces += (self._handout(part.module, week_header if shared else header, "packet" if shared else "handbook"),)
@@ -155,7 +166,8 @@ class Printer:
 
     def worksheet(self, worksheet: Worksheet, *, fillable: bool = False) -> HandoutDocument:
         """A blank worksheet to print, or with `fillable` one to fill in on screen (PDF form fields)."""
-        title = f"{code_title(worksheet.code, worksheet.title)} ({'fillable ' if fillable else ''}worksheet)"
+        title = self.words.text("pdf.title_fillable" if fillable else "pdf.title_worksheet",
+                                title=code_title(worksheet.code, worksheet.title))
         kind: HandoutKind = "fillable" if fillable else "worksheet"
         context = dict(worksheet=worksheet, fillable=fillable)
         html = self._html("worksheet.html.j2", kind, title, self.program_header, worksheet.instructions, **context)
@@ -182,7 +194,7 @@ class Printer:
                   pieces: tuple[Piece, ...]) -> HandoutDocument:
         program = self.view.program
         meta = PdfMeta(title, program.language, program.organization, " ".join(description.split()),
-                       f"{program.name}, {self.view.track.title}, psychoeducation")
+                       f"{program.name}, {self.view.track.title}, {self.words.text('pdf.keyword')}")
         if self.large_print:
             name = f"{LARGE_PRINT_DIR}/{name}"
         return HandoutDocument(name, kind, title, html, pieces, meta, self.stamp)
@@ -200,14 +212,15 @@ class Printer:
                                large=self.large_print)
         css = self.env.get_template("handouts.css.j2").render(
             size=self.size, paper=self.view.program.paper, header=header, margins=margins, layout=layout_constants(),
-            numbered=numbered)
+            numbered=numbered, page_of=self._page_of())
         return html.replace(_CSS_SLOT, css, 1)
 
 
 # --- templates -----------------------------------------------------------------------------
 
 
-def _environment() -> jinja2.Environment:
+def _environment(words: Catalogue) -> jinja2.Environment:
+    """The print templates' environment; `t` is the catalogue of the documents' language."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / "handouts"),
         undefined=jinja2.StrictUndefined,
@@ -215,9 +228,11 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=_markdown_html, long_date=long_date, css_string=css_string, squash=_squash,
-                       reference=reference_plain)
-    env.globals.update(code_title=code_title, modules_for=_modules_for, numbers_to_print=numbers_to_print,
+    env.filters.update(md=_markdown_html, long_date=partial(long_date, words=words), css_string=css_string,
+                       squash=_squash, reference=reference_plain, css_counters=css_counters,
+                       weekday=lambda day: day_name(WEEKDAYS[day.weekday()], words))
+    env.globals.update(code_title=code_title, modules_for=_modules_for, t=words,
+                       numbers_to_print=partial(numbers_to_print, words=words),
                        question_name=question_name, field_name=field_name, page_link=page_link,
                        module_page=module_page, worksheet_page=worksheet_page)
     return env

@@ -10,6 +10,7 @@ import datetime
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
 import jinja2
@@ -24,8 +25,9 @@ from .print_forms import fillable_worksheet_file
 from .references import reference_text
 from .shipped import TEMPLATES
 from .tailor import SessionView, TrackView, WeekView
+from .locales import REFERENCE_LANGUAGE, Catalogue, catalogue
 from .translations.notes import page_items, page_note, with_note
-from .wayfinding import (day_and_date, first_scheduled_in, meeting_days_text, neighbours, session_place,
+from .wayfinding import (day_and_date, first_scheduled_in, long_day, meeting_days_text, neighbours, session_place,
                          week_dates)
 
 if TYPE_CHECKING:
@@ -108,7 +110,7 @@ def render_track(view: TrackView, *, large_print: bool = False, offline_copy: bo
     ones, and `offline_copy` a link on the home page to the zip of the offline copy. With
     `translation` (whose curriculum `view` was tailored from), a page says when its translation
     awaits clinical review or shows some text in the source language."""
-    env = _environment()
+    env = _environment(words=catalogue(view.program.language))
     pages: dict[str, str] = {}
 
     def page(path: str, template: str, **context: Any) -> None:
@@ -131,33 +133,46 @@ def render_track(view: TrackView, *, large_print: bool = False, offline_copy: bo
     for week in view.weeks:
         page(facilitator_week_page(week.number), "facilitator_week.md.j2", week=week)
     page("resources.md", "resources.md.j2", references=_all_references(view))
-    return RenderedSite(pages, _navigation(view))
+    return RenderedSite(pages, _navigation(view, env.globals["t"]))
 
 
-def render_hub(program: Program, tracks: list[Track], *, not_found_root: str | None = None) -> str:
-    """The choose-your-track page at the top of the published site (HTML, no MkDocs).
+@dataclass(frozen=True)
+class HubEdition:
+    """The tracks of the program in another language, as a hub lists them: in that language's words."""
+
+    words: Catalogue
+    link: str  # from this hub to that language's folder: "es/", "../"
+    tracks: tuple[Track, ...]
+
+
+def render_hub(program: Program, tracks: list[Track], *, not_found_root: str | None = None,
+               other_editions: tuple[HubEdition, ...] = ()) -> str:
+    """The choose-your-track page at the top of the published site (HTML, no MkDocs), in the
+    program's language; `other_editions` adds the tracks published in other languages.
 
     With `not_found_root` (the site's path on its host, such as "/"), the page a host shows for
     an address that is not on the site: its links are absolute, since it shows at any depth."""
-    env = _environment(autoescape=True)
-    return env.get_template("hub.html.j2").render(program=program, tracks=tracks, not_found_root=not_found_root)
+    words = catalogue(program.language)
+    env = _environment(autoescape=True, words=words)
+    return env.get_template("hub.html.j2").render(program=program, tracks=tracks, not_found_root=not_found_root,
+                                                  other_editions=other_editions)
 
 
-def _navigation(view: TrackView) -> list[NavItem]:
+def _navigation(view: TrackView, words: Catalogue) -> list[NavItem]:
     """The participants' menu: the schedule week by week, then family pages, topics, worksheets and
     resources. The facilitator guide is left out (the generated config lists it in `not_in_nav`)."""
-    nav: list[NavItem] = [{"Home": "index.md"}, {"Schedule": "schedule.md"}]
+    nav: list[NavItem] = [{words.text("nav.home"): "index.md"}, {words.text("schedule.title"): "schedule.md"}]
     for week in view.weeks:
         modules = first_scheduled_in(view, week)
         if modules:
-            nav.append({f"Week {week.number}": [{m.title: module_page(m)} for m in modules]})
-    family_pages: list[NavItem] = [{"Family sessions": "families.md"}]
+            nav.append({words.text("weeks.week_n", n=week.number): [{m.title: module_page(m)} for m in modules]})
+    family_pages: list[NavItem] = [{words.text("families.title"): "families.md"}]
     family_pages += [{m.title: module_page(m)} for m in _family_audience_modules(view)]
-    nav.append({"For families": family_pages})
-    nav.append({"By topic": TOPICS_PAGE})
+    nav.append({words.text("nav.for_families"): family_pages})
+    nav.append({words.text("topics.title"): TOPICS_PAGE})
     if view.worksheets:
-        nav.append({"Worksheets": [{w.title: worksheet_page(w)} for w in view.worksheets.values()]})
-    nav.append({"Resources": "resources.md"})
+        nav.append({words.text("module.worksheets"): [{w.title: worksheet_page(w)} for w in view.worksheets.values()]})
+    nav.append({words.text("resources.title"): "resources.md"})
     return nav
 
 
@@ -209,11 +224,14 @@ def _module_target(view: TrackView, from_page: str, module_id: str) -> str | Non
     return _relative(from_page, module_page(module)) if module else None
 
 
-def long_date(day: datetime.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+def long_date(day: datetime.date, words: Catalogue | None = None) -> str:
+    """'January 13, 2027' (English unless `words` is another language's catalogue)."""
+    return long_day(day, words)
 
 
-def _environment(*, autoescape: bool = False) -> jinja2.Environment:
+def _environment(*, autoescape: bool = False, words: Catalogue | None = None) -> jinja2.Environment:
+    """The page templates' environment; `t` is the catalogue of the language the pages are in."""
+    words = words or catalogue(REFERENCE_LANGUAGE)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
@@ -223,15 +241,16 @@ def _environment(*, autoescape: bool = False) -> jinja2.Environment:
         keep_trailing_newline=True,
         bytecode_cache=COMPILED_TEMPLATES,
     )
-    env.filters.update(md=_page_markdown, line=_page_line, long_date=long_date, html=_html_escape,
+    env.filters.update(md=_page_markdown, line=_page_line, long_date=partial(long_date, words=words), html=_html_escape,
                        reference=reference_text, csp_hash=source_hash)
     env.globals.update(module_page=module_page, worksheet_page=worksheet_page,
                        facilitator_week_page=facilitator_week_page, relative=_relative,
                        handout_path=handout_path, packet_file=packet_file, week_packets=week_packets,
                        facilitator_packet_file=facilitator_packet_file, worksheet_file=worksheet_file,
-                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE, crisis_actions=crisis_actions,
-                       neighbours=neighbours, session_place=session_place, day_and_date=day_and_date,
-                       week_dates=week_dates, meeting_days_text=meeting_days_text,
+                       offline_copy_file=offline_copy_file, HANDBOOK_FILE=HANDBOOK_FILE, crisis_actions=partial(crisis_actions, words=words),
+                       neighbours=neighbours, session_place=partial(session_place, words=words),
+                       day_and_date=partial(day_and_date, words=words), week_dates=partial(week_dates, words=words),
+                       meeting_days_text=partial(meeting_days_text, words=words), t=words,
                        TOPICS_PAGE=TOPICS_PAGE, fillable_worksheet_file=fillable_worksheet_file)
     return env
 

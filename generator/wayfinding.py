@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Optional
 
-from .dates import DAY_NAMES
+from .locales import Catalogue, catalogue
 from .model import Module
 from .tailor import SessionView, TrackView, WeekView
 
@@ -38,37 +38,61 @@ def first_scheduled_in(view: TrackView, week: WeekView, *, for_families: bool = 
     return list(modules.values())
 
 
-def day_and_date(session: SessionView, *, year: bool = False) -> str:
+def day_and_date(session: SessionView, *, year: bool = False, words: Optional[Catalogue] = None) -> str:
     """'Wednesday, January 13' (with `year`, 'Wednesday, January 13, 2027'), 'Wednesday' or '' as the
-    track has dates, days or neither."""
+    track has dates, days or neither; in the language of `words` (English by default)."""
+    words = words or catalogue("en")
     if session.date is not None:
-        day = long_day(session.date) if year else f"{session.date:%B} {session.date.day}"
-        return f"{DAY_NAMES[session.day or 'Mon']}, {day}"
-    return DAY_NAMES[session.day] if session.day else ""
+        day = long_day(session.date, words) if year else day_month(session.date, words)
+        return words.text("date.weekday_date", weekday=day_name(session.day or "Mon", words), date=day)
+    return day_name(session.day, words) if session.day else ""
 
 
-def session_place(session: SessionView) -> str:
+def session_place(session: SessionView, *, words: Optional[Catalogue] = None) -> str:
     """'Week 1, session 2 (Wednesday, January 13, 2027)'."""
-    when = day_and_date(session, year=True)
-    return f"Week {session.week}, session {session.number}" + (f" ({when})" if when else "")
+    words = words or catalogue("en")
+    when = day_and_date(session, year=True, words=words)
+    place = words.text("place.week_session", week=session.week, n=session.number)
+    return place + (f" ({when})" if when else "")
 
 
-def week_dates(week: WeekView) -> str:
+def week_dates(week: WeekView, *, words: Optional[Catalogue] = None) -> str:
     """'January 11 to 17, 2027', 'January 25 to February 1, 2027', or '' for rolling admission."""
+    words = words or catalogue("en")
     if week.starts is None or week.ends is None:
         return ""
     first, last = week.starts, week.ends
     if first.year != last.year:
-        return f"{long_day(first)} to {long_day(last)}"
-    end = f"{last.day}" if first.month == last.month else f"{last:%B} {last.day}"
-    return f"{first:%B} {first.day} to {end}, {last.year}"
+        return words.text("date.range", first=long_day(first, words), last=long_day(last, words))
+    if first.month == last.month:
+        return words.text("date.range_in_month", month=month_name(first, words), first=first.day, last=last.day,
+                          year=last.year)
+    return words.text("date.range_in_year", first_month=month_name(first, words), first=first.day,
+                      last_month=month_name(last, words), last=last.day, year=last.year)
 
 
-def long_day(day: datetime.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+def month_name(day: datetime.date, words: Catalogue) -> str:
+    return words.text(f"date.month_{day.month}")
 
 
-def meeting_days_text(days: list[str]) -> str:
+def day_name(short: str, words: Catalogue) -> str:
+    """'Wednesday' for 'Wed'."""
+    return words.text(f"date.day_{short}")
+
+
+def day_month(day: datetime.date, words: Catalogue) -> str:
+    return words.text("date.day_month", month=month_name(day, words), day=day.day)
+
+
+def long_day(day: datetime.date, words: Optional[Catalogue] = None) -> str:
+    words = words or catalogue("en")
+    return words.text("date.long", month=month_name(day, words), day=day.day, year=day.year)
+
+
+def meeting_days_text(days: list[str], *, words: Optional[Catalogue] = None) -> str:
     """'Monday, Wednesday and Thursday'."""
-    names = [DAY_NAMES[day] for day in days]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    words = words or catalogue("en")
+    names = [day_name(day, words) for day in days]
+    if len(names) == 1:
+        return names[0]
+    return words.text("list.last_two", first=", ".join(names[:-1]), last=names[-1])

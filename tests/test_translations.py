@@ -364,3 +364,14 @@ def test_stale_crisis_help_is_an_error_not_a_warning(psychoed, tmp_path):
         f"`crisis.0.how` (curriculum/program.yml:{source_line}) changed after this was translated, and crisis help must say "
         "the same in every language (update the translation to match, then run `psychoed translations --stamp "
         "curriculum/program.es.yml`)"]
+
+
+def test_a_crisis_line_keyword_is_the_one_key_an_overlay_may_add(mini_es, psychoed):
+    """`sms_body` (AYUDA) is the language's own word, so program.es.yml may give it where
+    program.yml has none; anywhere else a key the source lacks is an error."""
+    write(mini_es / "program.es.yml", "crisis:\n  - name: Línea 988\n    sms_body: AYUDA\n  - {}\n")
+    line = translate(load_curriculum(mini_es), "es").curriculum.program.crisis_role("line")
+    assert (line.name, line.sms, line.sms_body) == ("Línea 988", "988", "AYUDA")
+    write(mini_es / "program.es.yml", "crisis:\n  - name: Línea 988\n    sms_bdy: AYUDA\n  - {}\n")
+    run = psychoed("check", "--curriculum", mini_es)
+    assert run.code == 1 and "`sms_bdy` is not in the source file" in run.out, run.out

@@ -30,6 +30,9 @@ class Publishing:
     # `psychoed serve`: MkDocs' live reload adds an inline script that changes on every request,
     # which no Content-Security-Policy hash can allow; the local preview goes without the policy.
     preview: bool = False
+    # The same track in each language it is published in, as (name, link, lang) for Material's
+    # language selector; links are relative to the track's site. Empty: one language, no selector.
+    alternates: tuple[tuple[str, str, str], ...] = ()
 
 
 def track_site_url(site_url: str | None, track_id: str) -> str | None:

@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..crisis import crisis_actions
 from ..jinja_cache import COMPILED_TEMPLATES
+from ..locales import catalogue
 from ..csp import content_security_policy, theme_script_hashes
 from ..render import FACILITATOR_DIR, RenderedSite
 from ..shipped import ThemeFiles
@@ -40,6 +42,7 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
         return os.path.relpath(path.resolve(), project_dir.resolve())
 
     site_url = None if publishing.portable else track_site_url(publishing.site_url, track.id)
+    words = catalogue(program.language)
     config: dict[str, Any] = {
         "INHERIT": relative(theme.base_config),
         # mkdocs-material writes these into pages unescaped, in text and in attributes.
@@ -59,8 +62,12 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
                 "track": track.id,
                 "program": program.name,
                 "disclaimer": " ".join(program.disclaimer.split()),
-                "crisis": [{"name": r.name, "contact": r.contact, "url": r.url, "phone": r.phone, "sms": r.sms}
+                "crisis": [{"name": r.name, "contact": r.contact, "url": r.url, "phone": r.phone, "sms": r.sms,
+                            "actions": [{"words": w, "link": link} for w, link in crisis_actions(r, words)]}
                            for r in program.crisis],
+                # Psychoed's own words in the site's language, for the theme's templates (a mapping,
+                # not an object with methods: Zensical's template engine calls no Python).
+                "words": words.words,
                 # The 404 page's links are absolute; without a site_url, OUT/ is the root of its host.
                 "site_path": urlsplit(site_url).path if site_url else f"/{track.id}/",
                 "csp": "" if publishing.preview else page_policy(theme),
@@ -71,8 +78,13 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
     }
     if site_url:
         config["site_url"] = site_url
+    if publishing.alternates and not publishing.portable:
+        config["extra"]["alternate"] = [{"name": name, "link": link, "lang": lang}
+                                        for name, link, lang in publishing.alternates]
+    if program.language != "en":
+        config["plugins"] = [*_language_plugins(_base_plugins(theme.base_config), program.language)]
     if publishing.portable:
-        config["plugins"] = [*_base_plugins(theme.base_config), "offline"]
+        config["plugins"] = [*config.get("plugins", _base_plugins(theme.base_config)), "offline"]
         config["extra"]["polyfills"] = [WORKER_SHIM]
     return config
 
@@ -107,6 +119,19 @@ def _policy_for(theme_dir: Path) -> str:
 def page_policy(theme: ThemeFiles) -> str:
     """The Content-Security-Policy the theme puts in every page (see csp.py)."""
     return _policy_for(theme.theme_dir.resolve())
+
+
+def _language_plugins(plugins: list[Any], language: str) -> list[Any]:
+    """The base plugins with search set to `language` (stemming and stop words in that language)."""
+    adjusted: list[Any] = []
+    for plugin in plugins:
+        if plugin in ("search", "material/search"):
+            plugin = {plugin: {"lang": language}}
+        elif isinstance(plugin, dict) and set(plugin) & {"search", "material/search"}:
+            name = next(iter(plugin))
+            plugin = {name: {**(plugin[name] or {}), "lang": language}}
+        adjusted.append(plugin)
+    return adjusted
 
 
 def _base_plugins(base_config: Path) -> list[Any]:

@@ -36,6 +36,12 @@ def is_text_key(kind: str, parent: Path, key: str) -> bool:
     return key not in NOT_TEXT
 
 
+def may_add(kind: str, parent: Path, key: str) -> bool:
+    """Whether a translation may give `key` although its source has none: the word a crisis line
+    asks for by text is the language's own (AYUDA in Spanish), not a translation of anything."""
+    return kind == "program" and key == "sms_body" and len(parent) == 2 and parent[0] == "crisis"
+
+
 def _in_reference(parent: Path) -> bool:
     return len(parent) >= 2 and parent[-2] == "references" and isinstance(parent[-1], int)
 

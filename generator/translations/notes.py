@@ -1,28 +1,17 @@
 """The two notes a translated page shows: its translation awaits clinical review, and some of
-its text is shown in the source language (a program with `fallback: true`).
-
-The words are kept here for now; the per-language interface catalogues will hold them.
+its text is shown in the source language (a program with `fallback: true`), in the words of
+the page's language catalogue (generator/locales/<lang>.yml).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..locales import catalogue
+
 if TYPE_CHECKING:
     from .translate import Translation
 
-# Keyed as in the interface catalogues (generator/locales/<lang>.yml), where these words will move.
-NOTE_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "translation.awaits_review": "This translation awaits clinical review.",
-        "translation.partly_untranslated": "Parts of this page are not translated yet and show the original text.",
-    },
-    "es": {
-        "translation.awaits_review": "Esta traducción está pendiente de revisión clínica.",
-        "translation.partly_untranslated": "Algunas partes de esta página todavía no están traducidas y se muestran "
-                                           "en el idioma original.",
-    },
-}
 NOTE_CLASS = "psy-translation-note"
 
 
@@ -41,13 +30,13 @@ def page_items(page_path: str, view: Any) -> list[tuple[str, str]]:
 def page_note(translation: "Translation", items: list[tuple[str, str]]) -> str:
     """Markdown for the note (an admonition without a title), or "" when nothing needs saying.
     Review is about the page's own item; the fallback note covers everything the page shows."""
-    words = NOTE_WORDS.get(translation.language, NOTE_WORDS["en"])
+    words = catalogue(translation.language)
     sentences = []
     own = items[-1]
     if translation.awaits_review(*own):
-        sentences.append(words["translation.awaits_review"])
+        sentences.append(words.text("translation.awaits_review"))
     if any(translation.falls_back(*item) for item in items):
-        sentences.append(words["translation.partly_untranslated"])
+        sentences.append(words.text("translation.partly_untranslated"))
     if not sentences:
         return ""
     return f'!!! note {NOTE_CLASS} ""\n\n    ' + " ".join(sentences) + "\n\n"

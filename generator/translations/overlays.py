@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from ..diagnostics import Diagnostic
 from ..model import Program
 from ..source import SourceFile, YamlProblem, read_yaml
-from .fields import RESERVED, Path as DataPath, is_text_key, text_leaves
+from .fields import RESERVED, Path as DataPath, is_text_key, may_add, text_leaves
 
 _OVERLAY_NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z]{2,4})?)$")
 _HASH = re.compile(r"^[0-9a-f]{12}$")
@@ -150,7 +150,9 @@ def _compare(kind: str, overlay: SourceFile, value: Any, source: Any, path: Data
         for key, item in value.items():
             at = path + (key,)
             text_keys = [k for k in source if is_text_key(kind, path, str(k))]
-            if key not in source:
+            if key not in source and may_add(kind, path, str(key)):
+                yield from _compare(kind, overlay, item, "", at)
+            elif key not in source:
                 close = difflib.get_close_matches(str(key), [str(k) for k in text_keys], n=1, cutoff=0.6)
                 hint = f"did you mean `{close[0]}`?" if close else \
                     ("the source has: " + ", ".join(f"`{k}`" for k in text_keys) if text_keys else

@@ -17,7 +17,7 @@
     week.classList.add("psy-week--now");
     var badge = document.createElement("strong");
     badge.className = "psy-week__now";
-    badge.textContent = "This week";
+    badge.textContent = week.getAttribute("data-psy-now-label") || "";
     var title = week.querySelector("h2, .psy-week__title");
     if (title) {
       title.appendChild(document.createTextNode(" "));

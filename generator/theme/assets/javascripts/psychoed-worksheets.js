@@ -80,8 +80,9 @@
     var keep = controls.querySelector('input[type="checkbox"]');
     var status = controls.querySelector("[role=status]");
 
-    function say(message) {
-      if (status) status.textContent = message;
+    // The words come from the page (data-psy-say-*), written from the language's catalogue.
+    function say(name) {
+      if (status) status.textContent = controls.getAttribute("data-psy-say-" + name) || "";
     }
 
     function save() {
@@ -89,19 +90,19 @@
       try {
         store.setItem(key, JSON.stringify({ format: FORMAT, answers: readAnswers(sheet) }));
       } catch (error) {
-        say("Your answers could not be saved on this device. They are still on this page.");
+        say("not-saved");
       }
     }
 
     if (!store) {
       keep.disabled = true;
-      keep.parentNode.appendChild(document.createTextNode(" (not possible in this browser)"));
+      keep.parentNode.appendChild(document.createTextNode(" " + (controls.getAttribute("data-psy-say-no-storage") || "")));
     }
     var saved = loadSaved(store, key);
     if (saved) {
       keep.checked = true;
       writeAnswers(sheet, saved);
-      say("Your saved answers are back. They are kept on this device until you clear them.");
+      say("restored");
     }
 
     sheet.addEventListener("input", function (event) {
@@ -113,10 +114,10 @@
     keep.addEventListener("change", function () {
       if (keep.checked) {
         save();
-        say("Your answers are now kept on this device.");
+        say("kept");
       } else {
         if (store) store.removeItem(key);
-        say("Your answers are no longer kept on this device. They stay on this page until you leave it.");
+        say("not-kept");
       }
     });
 
@@ -127,7 +128,7 @@
         writeAnswers(sheet, {});
         if (store) store.removeItem(key);
         keep.checked = false;
-        say("Your answers are cleared, and nothing is kept on this device.");
+        say("cleared");
       } else if (button.getAttribute("data-psy-action") === "print") {
         window.print();
       }
