@@ -90,7 +90,8 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
         try:
             handouts = {(e.folder, view.track.id): track_handouts(
                             view, e.under(paths.build) / view.track.id, large_print=large_print,
-                            track_url=track_site_url(edition_site_url(site_url, e), view.track.id))
+                            track_url=track_site_url(edition_site_url(site_url, e), view.track.id),
+                            translation=e.translation)
                         for e, views in plans for view in views.values()}
             rendered = refresh_handouts([batch for (_, track_id), batches in handouts.items()
                                          if track_id not in pages_only for batch in batches], progress=progress)
@@ -101,7 +102,7 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
                                         tracks=tuple((t, edition.curriculum.tracks[t].title) for t in edition.track_ids))
                 for view in views.values():
                     site = edition.site_name(view.track.id)
-                    progress.note(f"site of track {site} ({len(engine_builds) + 1}/{sites})")
+                    progress.note(f"site of track {site} ({len(set(engine_builds)) + 1}/{sites})")
                     pages_alone = view.track.id in pages_only
                     build_track(site_engine, view, edition_paths, edition.under(staging) / view.track.id, theme,
                                 handouts[(edition.folder, view.track.id)],
@@ -120,8 +121,9 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
             # One record per track covers its every edition: a track's inputs include all overlay files.
             source_views = plans[0][1]
             built = {t: build_cache.track_inputs(curriculum, view, inputs.files) for t, view in source_views.items()}
+            folders = {t: [e.site_name(t) for e in languages if t in e.track_ids] for t in built}
             build_cache.write_manifest(paths.build, build_cache.record(
-                manifest, inputs, built, list(curriculum.tracks), len(checked.warnings)))
+                manifest, inputs, built, list(curriculum.tracks), len(checked.warnings), folders))
     return BuildReport(chosen, checked.warnings, rendered.rendered, rendered.reused, tuple(engine_builds),
                        up_to_date=tuple(t for t in curriculum.tracks if t not in chosen),
                        seconds=time.perf_counter() - started)
@@ -211,13 +213,13 @@ def zip_folder(folder: Path, target: Path) -> None:
 
 
 def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = False,
-                   track_url: str | None = None) -> list[HandoutBatch]:
+                   track_url: str | None = None, translation: Optional[Translation] = None) -> list[HandoutBatch]:
     """The track's standard PDFs, plus the large-print set when asked for; with `track_url`, the
     handouts carry QR codes of their pages."""
-    standard = handout_batch(view, project_dir, track_url=track_url)
+    standard = handout_batch(view, project_dir, track_url=track_url, translation=translation)
     if not large_print:
         return [standard]
-    return [standard, handout_batch(view, project_dir, large_print=True, track_url=track_url)]
+    return [standard, handout_batch(view, project_dir, large_print=True, track_url=track_url, translation=translation)]
 
 
 def write_track_project(engine: Engine, view: TrackView, project_dir: Path, published_dir: Path, theme: ThemeFiles,

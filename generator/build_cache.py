@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # only for the types: importing them would load the whole pip
     from .tailor import TrackView
 
 MANIFEST_FILE = "build-manifest.json"
-_FORMAT = 1
+_FORMAT = 2
 # Versions of the libraries that turn the generated projects into HTML and PDF.
 _RENDERING_DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "weasyprint", "pikepdf", "zensical")
 # Folders inside the package that are not part of what a build reads.
@@ -76,6 +76,7 @@ class Inputs:
 class TrackRecord:
     environment: str
     files: Mapping[str, str]  # the curriculum files this track was made from → their sha256
+    sites: tuple[str, ...] = ()  # its folders under OUT/, one per language: "addiction", "es/addiction"
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,9 @@ def stale_tracks(manifest: Optional[Manifest], inputs: Inputs, out: Path,
     if manifest is None or manifest.file_set != inputs.file_set or not (out / "index.html").is_file():
         return None
     wanted = list(dict.fromkeys(track_ids)) or list(manifest.all_tracks)
-    stale = [t for t in wanted if not _fresh(manifest.tracks.get(t), inputs, out / t)]
+    stale = [t for t in wanted if not _fresh(manifest.tracks.get(t), inputs, out)]
     # A partial build also builds the tracks the published site lacks: the hub links every track.
-    return stale + [t for t in manifest.all_tracks if t not in wanted and not (out / t / "index.html").is_file()]
+    return stale + [t for t in manifest.all_tracks if t not in wanted and not _published(manifest.tracks.get(t), t, out)]
 
 
 def unchanged_build(curriculum: Path, out: Path, build_dir: Path, track_ids: Sequence[str],
@@ -150,16 +151,18 @@ def track_inputs(curriculum: "Curriculum", view: "TrackView", files: Iterable[st
 
 
 def record(manifest: Optional[Manifest], inputs: Inputs, built: Mapping[str, Sequence[str]],
-           all_tracks: Sequence[str], warnings: int) -> Manifest:
-    """The manifest after a publish: `built` maps each track built now to its dependencies. The
-    other tracks keep their records while the set of curriculum files is the same (a new file
-    could be an input that an old record does not name)."""
+           all_tracks: Sequence[str], warnings: int, sites: Optional[Mapping[str, Sequence[str]]] = None) -> Manifest:
+    """The manifest after a publish: `built` maps each track built now to its dependencies, and
+    `sites` to its folders under OUT/ (the track's id alone when not given). The other tracks keep
+    their records while the set of curriculum files is the same (a new file could be an input
+    that an old record does not name)."""
     keep = set(all_tracks) - set(built)
     same_files = manifest is not None and manifest.file_set == inputs.file_set
     tracks = {t: r for t, r in manifest.tracks.items() if t in keep} if manifest and same_files else {}
     for track_id, dependencies in built.items():
         tracks[track_id] = TrackRecord(inputs.environment,
-                                       {name: inputs.files[name] for name in dependencies if name in inputs.files})
+                                       {name: inputs.files[name] for name in dependencies if name in inputs.files},
+                                       tuple((sites or {}).get(track_id, (track_id,))))
     return Manifest(inputs.file_set, tuple(all_tracks), dict(sorted(tracks.items())), warnings)
 
 
@@ -169,7 +172,8 @@ def read_manifest(build_dir: Path) -> Optional[Manifest]:
         data = json.loads((build_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
         if data.get("format") != _FORMAT:
             return None
-        tracks = {str(t): TrackRecord(str(r["environment"]), {str(k): str(v) for k, v in dict(r["files"]).items()})
+        tracks = {str(t): TrackRecord(str(r["environment"]), {str(k): str(v) for k, v in dict(r["files"]).items()},
+                                      tuple(str(site) for site in r["sites"]))
                   for t, r in dict(data["tracks"]).items()}
         return Manifest(str(data["file_set"]), tuple(str(t) for t in data["all_tracks"]), tracks,
                         int(data.get("warnings", 0)))
@@ -181,7 +185,7 @@ def write_manifest(build_dir: Path, manifest: Manifest) -> None:
     """Write the manifest whole or not at all (a reader sees the old one or the new one)."""
     data = {"format": _FORMAT, "file_set": manifest.file_set, "all_tracks": list(manifest.all_tracks),
             "warnings": manifest.warnings,
-            "tracks": {t: {"environment": r.environment, "files": dict(sorted(r.files.items()))}
+            "tracks": {t: {"environment": r.environment, "files": dict(sorted(r.files.items())), "sites": list(r.sites)}
                        for t, r in manifest.tracks.items()}}
     build_dir.mkdir(parents=True, exist_ok=True)
     partial = build_dir / f".{MANIFEST_FILE}.{os.getpid()}.partial"
@@ -197,12 +201,17 @@ def forget_manifest(build_dir: Path) -> None:
     (build_dir / MANIFEST_FILE).unlink(missing_ok=True)
 
 
-def _fresh(entry: Optional[TrackRecord], inputs: Inputs, published: Path) -> bool:
+def _fresh(entry: Optional[TrackRecord], inputs: Inputs, out: Path) -> bool:
     if entry is None or entry.environment != inputs.environment:
         return False
     if any(inputs.files.get(name) != digest for name, digest in entry.files.items()):
         return False
-    return (published / "index.html").is_file()
+    return all((out / site / "index.html").is_file() for site in entry.sites)
+
+
+def _published(entry: Optional[TrackRecord], track_id: str, out: Path) -> bool:
+    """Whether every folder of the track (in each language) is in the published site."""
+    return all((out / site / "index.html").is_file() for site in (entry.sites if entry else (track_id,)))
 
 
 def _curriculum_files(curriculum: Path) -> dict[str, str]:

@@ -32,5 +32,6 @@ class BuildReport:
                     f"({self.seconds:.2f} s){noted}")
         pdfs = len(self.pdfs_rendered) + len(self.pdfs_reused)
         kept = f" ({len(self.up_to_date)} unchanged)" if self.up_to_date else ""
-        return (f"built {len(self.tracks)} track(s){kept}, {pdfs} PDFs ({len(self.pdfs_reused)} reused) "
-                f"into {out}/ in {self.seconds:.1f} s: {', '.join(self.tracks)}")
+        sites = list(dict.fromkeys(self.engine_builds)) or self.tracks  # e.g. "addiction", "es/addiction"
+        return (f"built {len(self.tracks)} track(s){kept} as {len(sites)} site(s), {pdfs} PDFs "
+                f"({len(self.pdfs_reused)} reused) into {out}/ in {self.seconds:.1f} s: {', '.join(sites)}")

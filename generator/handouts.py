@@ -22,6 +22,7 @@ from .pieces import (FORMAT_VERSION, PDF_OPTIONS, HandoutBatch, HandoutDocument,
 from .progress import SILENT, Progress
 from .print_html import HandbookPart, handbook_parts, handout_documents
 from .tailor import TrackView
+from .translations.translate import Translation
 
 __all__ = ["FORMAT_VERSION", "PDF_OPTIONS", "HandbookPart", "HandoutBatch", "HandoutDocument", "HandoutKind",
            "RenderReport", "cache_folder", "copy_handouts", "handbook_parts", "handout_batch", "handout_documents",
@@ -34,8 +35,10 @@ def cache_folder(project_dir: Path) -> Path:
 
 
 def handout_batch(view: TrackView, project_dir: Path, *, large_print: bool = False,
-                  weeks: Optional[Collection[int]] = None, track_url: Optional[str] = None) -> HandoutBatch:
-    documents = handout_documents(view, large_print=large_print, weeks=weeks, track_url=track_url)
+                  weeks: Optional[Collection[int]] = None, track_url: Optional[str] = None,
+                  translation: Optional[Translation] = None) -> HandoutBatch:
+    documents = handout_documents(view, large_print=large_print, weeks=weeks, track_url=track_url,
+                                  translation=translation)
     return HandoutBatch(tuple(documents), cache_folder(project_dir), large_print, complete=weeks is None)
 
 

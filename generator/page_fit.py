@@ -11,8 +11,8 @@ there is no exception for write-in pages by design.
 Each printed part (a handout, a worksheet, a cover, a facilitator session) is an element with
 class `part` or `cover` and an id. When a part's last page is nearly empty, or a cover runs
 past the first page, the document is
-laid out again with that part marked `fit` (then `fit fit-more`): tighter spacing and shorter
-write-in lines (see handouts.css.j2), never smaller than 12 pt type. Parts that fit are left
+laid out again with that part marked `fit` (then `fit-more`, then `fit-most`): tighter spacing and
+shorter write-in lines (see handouts.css.j2), never smaller than 12 pt body type. Parts that fit are left
 exactly as they were.
 """
 
@@ -24,7 +24,7 @@ from typing import Any, Iterator
 
 FEW_WORDS = 40
 LITTLE_HEIGHT = 1 / 3
-FIT_CLASSES = ("fit", "fit fit-more")
+FIT_CLASSES = ("fit", "fit fit-more", "fit fit-more fit-most")
 COVER = "cover"  # the id of a document's cover, which must fit its first page
 
 _PART = re.compile(r'<(?:article|section|div) class="(part|cover)\b([^"]*)" id="([^"]+)"')
@@ -42,7 +42,7 @@ class PageFill:
 
 def fitted_document(html: str, options: dict[str, Any], **html_options: Any) -> Any:
     """The laid-out WeasyPrint document of `html`, with parts that would leave a nearly empty
-    page tightened (up to two steps). `options` go to rendering, `html_options` (such as a URL
+    page tightened (up to three steps). `options` go to rendering, `html_options` (such as a URL
     fetcher) to WeasyPrint's HTML."""
     from weasyprint import HTML  # slow to import; only PDF work needs it
 
@@ -65,7 +65,7 @@ def mark_parts(html: str, ids: set[str], fit_class: str) -> str:
         kind, rest, part_id = match.groups()
         if part_id not in ids:
             return match.group(0)
-        rest = re.sub(r"\s*\bfit(-more)?\b", "", rest)
+        rest = re.sub(r"\s*\bfit(-more|-most)?\b", "", rest)
         return match.group(0).replace(f'class="{kind}{match.group(2)}"', f'class="{kind}{rest} {fit_class}"')
 
     return _PART.sub(mark, html)

@@ -34,6 +34,8 @@ from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, 
                      worksheet_file, worksheet_page)
 from .sanitize import clean_text_html
 from .tailor import SessionView, TrackView, WeekView
+from .translations.notes import note_text
+from .translations.translate import Translation
 from .wayfinding import day_name
 
 _Item = TypeVar("_Item", Module, Worksheet)
@@ -69,12 +71,14 @@ def handbook_parts(view: TrackView) -> list[HandbookPart]:
 
 
 def handout_documents(view: TrackView, *, large_print: bool = False, weeks: Optional[Collection[int]] = None,
-                      track_url: Optional[str] = None) -> list[HandoutDocument]:
+                      track_url: Optional[str] = None,
+                      translation: Optional[Translation] = None) -> list[HandoutDocument]:
     """Every PDF of the track: per week the participant and family packets and the facilitator
     guide; then the handbook and each worksheet alone. With `weeks`, only those weeks' packets
     and the worksheets they use. With `track_url` (the track site's address), handouts and
-    worksheets carry a QR code and the short address of their page."""
-    printer = Printer(view, large_print, track_url)
+    worksheets carry a QR code and the short address of their page. With `translation` (a
+    translated edition's), items awaiting clinical review say so under their titles."""
+    printer = Printer(view, large_print, track_url, translation)
     chosen = [w for w in view.weeks if weeks is None or w.number in weeks]
     documents: list[HandoutDocument] = []
     for week in chosen:
@@ -95,16 +99,24 @@ def handout_documents(view: TrackView, *, large_print: bool = False, weeks: Opti
 class Printer:
     """Renders the print HTML of one track's documents and of their pieces."""
 
-    def __init__(self, view: TrackView, large_print: bool, track_url: Optional[str] = None):
+    def __init__(self, view: TrackView, large_print: bool, track_url: Optional[str] = None,
+                 translation: Optional[Translation] = None):
         self.view = view
+        self.translation = translation
         self.large_print = large_print
         self.track_url = track_url
         self.size = LARGE_PRINT if large_print else STANDARD
         self.words = catalogue(view.program.language)
         self.env = _environment(self.words)
+        self.env.globals["translation_note_text"] = self._translation_note
         self.program_header = f"{view.program.name} · {view.track.title}"
         footer_only = page_margins(view.program, self.size, header="", large=large_print)
         self.stamp = Stamp(view.program.paper, footer_only, self.size, view.program.language, self._page_of())
+
+    def _translation_note(self, kind: Optional[str] = None, item_id: Optional[str] = None) -> str:
+        """The note for a module or worksheet, or (with no item) for a cover: the program and track."""
+        items = [("program", "program"), ("track", self.view.track.id)] + ([(kind, item_id)] if kind and item_id else [])
+        return note_text(self.translation, items)
 
     def _page_of(self) -> str:
         return self.words.text("pdf.page_of", page="{page}", pages="{pages}")

@@ -50,7 +50,11 @@ def track_view(track_id: str) -> TrackView:
 
 def page_types(track_id: str) -> dict[str, str]:
     """One page of every kind a track has, as paths under the server root."""
-    view = track_view(track_id)
+    return page_paths(track_view(track_id), track_id)
+
+
+def page_paths(view: TrackView, folder: str) -> dict[str, str]:
+    """One page of every kind the track of `view` has, under `folder` ("anxiety", "es/addiction")."""
     module = view.weeks[0].sessions[0].module
     worksheet = next(iter(view.worksheets.values()))
     pages = {
@@ -64,7 +68,7 @@ def page_types(track_id: str) -> dict[str, str]:
         "resources": "resources/",
         "404": MISSING_PAGE,
     }
-    return {kind: f"{track_id}/{path}" for kind, path in pages.items()}
+    return {kind: f"{folder}/{path}" for kind, path in pages.items()}
 
 
 @functools.cache

@@ -1,8 +1,8 @@
 """How full each page of a PDF is, read back with pypdf: the test side of generator/page_fit.py.
 
 Body text is text larger than the page's smallest (the running header and footer); the text
-area runs from below the header to above the footer. Drawn rectangles (write-in lines, table
-cells, boxes) count as content, as the layout-time check counts them.
+area runs from below the header to above the footer. Drawn rectangles and lines (write-in
+lines, table cells and borders, boxes) count as content, as the layout-time check counts them.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ def _fill(page: pypdf.PageObject) -> PageFill:
         if op == b"re" and len(args) == 4:
             ys = [cm[1] * float(args[0]) + cm[3] * (float(args[1]) + dy) + cm[5] for dy in (0, float(args[3]))]
             rects.append((min(ys), max(ys)))
+        elif op in (b"m", b"l") and len(args) == 2:  # table borders are drawn as lines
+            y = cm[1] * float(args[0]) + cm[3] * float(args[1]) + cm[5]
+            rects.append((y, y))
 
     page.extract_text(visitor_text=visit_text, visitor_operand_before=visit_op)
     if not texts:

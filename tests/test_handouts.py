@@ -354,7 +354,7 @@ def test_cache_renders_only_what_changed(psychoed, mini, tmp_path):
     containing = {(t, name) for t in cached for name, path in handouts_of(out, t).items()
                   if "Listen first, then ask." in " ".join(page_texts(path))}
     assert changed == containing == {("alpha", "week-01-families.pdf"), ("alpha", "facilitator-week-01.pdf")}
-    assert "built 1 track(s) (1 unchanged), 8 PDFs (6 reused)" in third.out, "only alpha, which schedules the module"
+    assert "built 1 track(s) (1 unchanged) as 1 site(s), 8 PDFs (6 reused)" in third.out, "only alpha, which schedules the module"
 
 
 def test_a_week_taken_out_of_the_schedule_leaves_no_pdf_behind(psychoed, mini, tmp_path):

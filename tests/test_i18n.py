@@ -16,15 +16,21 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from browser_support import SiteServer, axe_violations, describe
-from conftest import MINI, read_page
+from conftest import BUNDLED, MINI, read_page
 from generator import locales
+from generator.build import BuildPaths, build
 from generator.cli import main
+from generator.handouts import HandoutBatch, refresh_handouts
 from generator.load import load_curriculum
 from generator.locales import LocaleError, catalogue
+from generator.print_html import handout_documents
 from generator.tailor import tailor
+from generator.translations.translate import translate
+from page_fill import page_fills
 from test_browser_accessibility import search_for
 
 PLACEHOLDER = re.compile(r"\{\w+\}")
+WORDS_ES = catalogue("es")
 
 # The Spanish crisis words of the fixture's program.es.yml (the bundled one says the same of 988).
 PROGRAM_ES = """\
@@ -278,3 +284,41 @@ def test_check_reports_translation_problems_at_their_lines(psychoed, mini):
     assert re.search(rf"program\.yml:{track_line}:\d+: error: unknown track `alpah` — did you mean `alpha`\?", run.out)
     assert re.search(r"program\.yml:\d+:\d+: error: Psychoed cannot publish in `xx`", run.out)
     assert re.search(r"program\.es\.yml:8:\d+: error: `crisis\[1\]\.how` is not valid", run.out)
+
+
+def test_bundled_spanish_packets_fit_their_pages_and_say_the_translation_awaits_review(tmp_path):
+    """The bundled Spanish edition's first week packet and its longest family packet, made as a
+    build makes them (pieces rendered, then assembled): Spanish text runs longer than English, and
+    still no page is left nearly empty; each item awaiting clinical review says so in print."""
+    translation = translate(load_curriculum(BUNDLED), "es")
+    view = tailor(translation.curriculum, "addiction")
+    wanted = ("week-01.pdf", "week-07-families.pdf")
+    documents = tuple(d for d in handout_documents(view, translation=translation) if d.name in wanted)
+    batch = HandoutBatch(documents, tmp_path / "handouts", complete=False)
+    refresh_handouts([batch])
+    awaits_review = WORDS_ES.text("translation.awaits_review")
+    for name in wanted:
+        reader = PdfReader(batch.folder / name)
+        assert reader.trailer["/Root"]["/Lang"] == "es"
+        first = " ".join(reader.pages[0].extract_text().split())
+        assert awaits_review in first and f"Página 1 de {len(reader.pages)}" in first, name
+        fills = page_fills(batch.folder / name)
+        assert [n for n, fill in enumerate(fills, 1) if n > 1 and fill.nearly_empty] == [], name
+    handout = " ".join(PdfReader(batch.folder / "week-01.pdf").pages[1].extract_text().split())
+    assert view.weeks[0].sessions[0].module.title.split()[0] in handout and awaits_review in handout
+
+
+def test_a_deleted_language_folder_is_built_again_and_nothing_else(bilingual, tmp_path):
+    """The build record names each track's folder in every language: with es/alpha/ gone, the
+    next build is not a no-op; it builds alpha (both languages) and leaves beta as it was."""
+    work = tmp_path / "work"
+    shutil.copytree(bilingual.parent, work)
+    paths = BuildPaths(work / "curriculum", work / "site", work / "build")
+    build(paths)  # the copy's new place is a new output folder: one build records it
+    assert build(paths).noop
+    shutil.rmtree(work / "site" / "es" / "alpha")
+    again = build(paths)
+    assert not again.noop and again.tracks == ["alpha"] and again.up_to_date == ("beta",)
+    assert set(again.engine_builds) == {"alpha", "es/alpha"}
+    assert (work / "site" / "es" / "alpha" / "index.html").is_file()
+    assert build(paths).noop

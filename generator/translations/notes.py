@@ -5,7 +5,7 @@ the page's language catalogue (generator/locales/<lang>.yml).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..locales import catalogue
 
@@ -27,19 +27,24 @@ def page_items(page_path: str, view: Any) -> list[tuple[str, str]]:
     return items
 
 
-def page_note(translation: "Translation", items: list[tuple[str, str]]) -> str:
-    """Markdown for the note (an admonition without a title), or "" when nothing needs saying.
-    Review is about the page's own item; the fallback note covers everything the page shows."""
+def note_text(translation: Optional["Translation"], items: list[tuple[str, str]]) -> str:
+    """The note's plain text, or "" when nothing needs saying (or there is no translation).
+    Review is about the last item, the page's own; the fallback note covers every item shown."""
+    if translation is None:
+        return ""
     words = catalogue(translation.language)
     sentences = []
-    own = items[-1]
-    if translation.awaits_review(*own):
+    if translation.awaits_review(*items[-1]):
         sentences.append(words.text("translation.awaits_review"))
     if any(translation.falls_back(*item) for item in items):
         sentences.append(words.text("translation.partly_untranslated"))
-    if not sentences:
-        return ""
-    return f'!!! note {NOTE_CLASS} ""\n\n    ' + " ".join(sentences) + "\n\n"
+    return " ".join(sentences)
+
+
+def page_note(translation: "Translation", items: list[tuple[str, str]]) -> str:
+    """Markdown for the note (an admonition without a title), or "" when nothing needs saying."""
+    text = note_text(translation, items)
+    return f'!!! note {NOTE_CLASS} ""\n\n    {text}\n\n' if text else ""
 
 
 def with_note(markdown: str, note: str) -> str:
