@@ -110,11 +110,11 @@ class _StaticSiteHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
     def _error_page(self) -> Path | None:
-        """The missing file's track's 404 page, else the site's own, as a static host is set up to do."""
+        """The 404 page of the nearest folder holding one (es/addiction/, then es/, then the
+        site's own), as a static host is set up to do: each track's and edition's own."""
         root = Path(self.directory)
-        first = urlsplit(self.path).path.lstrip("/").split("/", 1)[0]
-        candidates = [root / first / "404.html"] if first else []
-        candidates.append(root / "404.html")
+        folders = urlsplit(self.path).path.strip("/").split("/")[:-1]
+        candidates = [root.joinpath(*folders[:depth], "404.html") for depth in range(len(folders), -1, -1)]
         return next((page for page in candidates if page.is_file()), None)
 
 
