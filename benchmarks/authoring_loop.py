@@ -104,21 +104,26 @@ def with_marker(text: str, marker: str) -> str:
 
 
 def write_print_html(project: Path, target: Path) -> list[Path]:
-    """Every print document of every track as one HTML file (what WeasyPrint is given)."""
+    """Every print document of every track in every language edition as one HTML file (what
+    WeasyPrint is given)."""
     from generator.check import check_curriculum
+    from generator.editions import edition_views, editions
     from generator.handouts import handout_documents
 
     checked = check_curriculum(project / "curriculum")
     assert checked.curriculum is not None
     large_print = checked.curriculum.program.handouts.large_print
     files = []
-    for track_id, view in checked.views.items():
-        for variant in (False, True) if large_print else (False,):
-            for number, document in enumerate(handout_documents(view, large_print=variant)):
-                path = target / track_id / f"{'large-' if variant else ''}{number:03d}.html"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(document.html, encoding="utf-8")
-                files.append(path)
+    for edition in editions(checked.curriculum):
+        for track_id, view in edition_views(edition, checked.views, list(edition.track_ids)).items():
+            for variant in (False, True) if large_print else (False,):
+                documents = handout_documents(view, large_print=variant, translation=edition.translation)
+                for number, document in enumerate(documents):
+                    name = f"{'large-' if variant else ''}{number:03d}.html"
+                    path = edition.under(target) / track_id / name
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(document.html, encoding="utf-8")
+                    files.append(path)
     return files
 
 
@@ -137,12 +142,14 @@ def plain_peer(project: Path) -> float:
     """`mkdocs build` of each generated project, then WeasyPrint of every print document, one
     after another; the generated projects are the cold build's, the HTML is written before timing."""
     html_files = write_print_html(project, project / "peer-html")
-    configs = sorted((project / "build").glob("*/mkdocs.yml"))
+    # Each track's project in each language (build/<track>/, build/es/<track>/), not offline copies.
+    configs = sorted(c for c in (project / "build").rglob("mkdocs.yml") if "portable" not in c.parts)
     started = time.perf_counter()
     quiet = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # MkDocs' banner says nothing about the build
     for config in configs:
-        subprocess.run([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d",
-                        str(project / "peer-site" / config.parent.name)], check=True, cwd=project, env=quiet)
+        site = project / "peer-site" / config.parent.relative_to(project / "build")
+        subprocess.run([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
+                       check=True, cwd=project, env=quiet)
     sites = time.perf_counter() - started
     subprocess.run([PYTHON, "-c", _WEASYPRINT_ALL, *map(str, html_files)], check=True, cwd=project)
     seconds = time.perf_counter() - started

@@ -98,7 +98,7 @@ def build(paths: BuildPaths, track_ids: Sequence[str] = (), *, large_print: bool
             sites = sum(len(views) for _, views in plans)
             for edition, views in plans:
                 edition_paths = BuildPaths(paths.curriculum, edition.under(paths.out), edition.under(paths.build))
-                publishing = Publishing(site_url=edition_site_url(site_url, edition),
+                publishing = Publishing(site_url=edition_site_url(site_url, edition), folder=edition.folder,
                                         tracks=tuple((t, edition.curriculum.tracks[t].title) for t in edition.track_ids))
                 for view in views.values():
                     site = edition.site_name(view.track.id)

@@ -49,8 +49,11 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *,
         curriculum = load_curriculum(root)
     except CurriculumError as exc:
         return CheckResult(None, {}, exc.diagnostics)
+    language = language_problems(curriculum)
+    if language:  # every check that measures or writes words needs the program's language
+        return CheckResult(curriculum, {}, language)
     views: dict[str, TrackView] = {}
-    diagnostics: set[Diagnostic] = set(language_problems(curriculum)) | set(link_problems(curriculum))
+    diagnostics: set[Diagnostic] = set(link_problems(curriculum))
     diagnostics.update(translation_problems(curriculum))
     for track_id in curriculum.tracks:
         try:

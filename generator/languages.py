@@ -28,15 +28,21 @@ def theme_languages() -> frozenset[str]:
 
 
 def language_problems(curriculum: Curriculum) -> list[Diagnostic]:
+    """`language:` in program.yml must be one that both the theme and Psychoed's own catalogues
+    (generator/locales/) can write: every page and PDF is made of their words."""
+    from .locales import available_languages
+
     language = curriculum.program.language
-    known = theme_languages()
-    if not known or language in known:
+    known, written = theme_languages(), available_languages()
+    if language in written and (not known or language in known):
         return []
-    close = difflib.get_close_matches(language, sorted(known), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(language, written, n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(f'`{c}`' for c in close)}?" if close else \
-        "use a language code such as en, es, fr, de, zh or pt-BR"
+        f"Psychoed writes its pages and handouts in: {', '.join(written)}"
+    message = (f"unknown interface language `{language}`" if known and language not in known
+               else f"Psychoed has no interface words for `{language}`")
     source = curriculum.source("program", "program")
-    return [source.diagnostic(("language",), f"unknown interface language `{language}`", hint)]
+    return [source.diagnostic(("language",), message, hint)]
 
 
 def translation_problems(curriculum: Curriculum) -> list[Diagnostic]:

@@ -16,6 +16,7 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, TRACKS, RequestLog, 
 from generator.build import BuildPaths, BuildReport, build
 from generator.cli import main
 from generator.load import load_curriculum
+from generator.locales import available_languages
 from generator.publish import BUILD_MARKER, OUTPUT_MARKER
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,12 +77,16 @@ def build_site(curriculum: Path, work: Path, tracks: Sequence[str] = (), *, pdf_
 
 
 def published_tracks_from(built_site: Path, out: Path, track_ids: Sequence[str]) -> Path:
-    """Make `out` a published site holding `track_ids` as built in `built_site`, so that a partial
-    build into it (`--track X`) builds X alone and carries the others over, as on a real site."""
+    """Make `out` a published site holding `track_ids` as built in `built_site`, in every language
+    they were built in (es/addiction/ too), so that a partial build into it (`--track X`) builds X
+    alone and carries the others over, as on a real site."""
     out.mkdir(parents=True)
     shutil.copyfile(built_site / OUTPUT_MARKER, out / OUTPUT_MARKER)
-    for track_id in track_ids:
-        shutil.copytree(built_site / track_id, out / track_id, symlinks=True)
+    for folder in ["", *available_languages()]:
+        for track_id in track_ids:
+            built = built_site / folder / track_id
+            if (built / "index.html").is_file():
+                shutil.copytree(built, out / folder / track_id, symlinks=True)
     return out
 
 

@@ -11,7 +11,9 @@ import yaml
 
 from conftest import BUNDLED, html_pages, read_page
 from generator.load import load_curriculum
+from generator.locales import catalogue
 from generator.tailor import tailor
+from generator.translations.translate import translate
 
 CURRICULUM = load_curriculum(BUNDLED)
 TRACKS = list(CURRICULUM.tracks)
@@ -91,15 +93,20 @@ def test_no_template_syntax_left_in_any_page(bundled_site):
 
 
 def test_crisis_block_and_disclaimer_on_every_page(bundled_site):
-    disclaimer = " ".join(CURRICULUM.program.disclaimer.split())
-    pages = html_pages(bundled_site / "site")
+    """Every page of every edition: the crisis block in the page's language, each crisis
+    resource as that edition's program gives it, and the disclaimer."""
+    site = bundled_site / "site"
+    pages = html_pages(site)
     assert len(pages) > 100
+    editions = {"": CURRICULUM.program, "es": translate(CURRICULUM, "es").curriculum.program}
     for path in pages:
         page = read_page(path)
-        assert "Need help now?" in page.text, path
-        for resource in CURRICULUM.program.crisis:
+        program = editions["es" if path.relative_to(site).parts[0] == "es" else ""]
+        assert catalogue(program.language).text("crisis.title") in page.text, path
+        for resource in program.crisis:
             assert resource.name in page.text and resource.contact in page.text, (path, resource.name)
-        assert disclaimer in page.text, path
+        assert " ".join(program.disclaimer.split()) in page.text, path
+    assert any(path.relative_to(site).parts[0] == "es" for path in pages), "the Spanish edition is checked too"
 
 
 def test_facilitator_text_only_in_the_facilitator_guide(bundled_site):

@@ -322,3 +322,13 @@ def test_a_deleted_language_folder_is_built_again_and_nothing_else(bilingual, tm
     assert set(again.engine_builds) == {"alpha", "es/alpha"}
     assert (work / "site" / "es" / "alpha" / "index.html").is_file()
     assert build(paths).noop
+
+
+def test_the_spanish_404_page_links_its_own_edition(bilingual):
+    """A 404 page's links are absolute (it answers at any depth): the Spanish track's lead to
+    /es/alpha/ and its hub to the Spanish hub, not to the English track's."""
+    page = read_page(bilingual / "es" / "alpha" / "404.html")
+    local = [a for a in page.assets if not a.startswith(("http:", "https:", "data:"))]
+    assert local and all(a.startswith("/es/alpha/") for a in local), local
+    assert re.search(r'href="/es/alpha/\.\./index\.html"', page.html)
+    assert "¿Necesita ayuda ahora?" in page.text

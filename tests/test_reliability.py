@@ -275,8 +275,19 @@ def test_unknown_interface_language(psychoed, mini):
     edit(mini / "program.yml", "language: en", "language: xx")
     run = psychoed("check", "--curriculum", mini)
     assert (run.code, run.lines) == (1, [
-        "curriculum/program.yml:3:11: error: unknown interface language `xx` — use a language code such as "
-        "en, es, fr, de, zh or pt-BR"])
+        "curriculum/program.yml:3:11: error: unknown interface language `xx` — Psychoed writes its pages and "
+        "handouts in: en, es"])
+
+
+def test_a_theme_language_without_psychoeds_words(psychoed, mini):
+    """French is one of mkdocs-material's languages but has no catalogue of Psychoed's words:
+    an error at its line, not an internal error during the build."""
+    edit(mini / "program.yml", "language: en", "language: fr")
+    for command in ("check", "build"):
+        run = psychoed(command, "--curriculum", mini)
+        assert run.code == 1 and "internal error" not in run.err
+        assert ("curriculum/program.yml:3:11: error: Psychoed has no interface words for `fr` — Psychoed writes its "
+                "pages and handouts in: en, es") in run.lines
 
 
 @pytest.mark.parametrize("nesting, depth", [("> " * 60, 60), ("- " * 300, 300), ("> - 1. " * 3, 9)])

@@ -22,7 +22,8 @@ from ..tailor import TrackView
 class Publishing:
     """Where and how a track's site is published."""
 
-    site_url: str | None = None  # the address of the whole published site (OUT/), when known
+    site_url: str | None = None  # the address of the edition's published folder (OUT/, OUT/es/), when known
+    folder: str = ""  # the language edition's folder under OUT/: "" for the source language, "es"
     portable: bool = False  # the offline copy: opened from file://, no server, search included
     # Every track of the program as (id, title), for each page's links to the hub and the other
     # tracks; empty for a copy of one track alone (the offline copy has no hub beside it).

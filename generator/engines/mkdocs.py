@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import posixpath
 import re
 from contextlib import contextmanager
 from functools import cache
@@ -69,7 +70,7 @@ def project_config(view: TrackView, rendered: RenderedSite, project_dir: Path, s
                 # not an object with methods: Zensical's template engine calls no Python).
                 "words": words.words,
                 # The 404 page's links are absolute; without a site_url, OUT/ is the root of its host.
-                "site_path": urlsplit(site_url).path if site_url else f"/{track.id}/",
+                "site_path": urlsplit(site_url).path if site_url else f"/{posixpath.join(publishing.folder, track.id)}/",
                 "csp": "" if publishing.preview else page_policy(theme),
                 "facilitator_dir": FACILITATOR_DIR,
                 "tracks": [{"id": track_id, "title": title} for track_id, title in publishing.tracks],
