@@ -74,7 +74,8 @@ def edited_module(project: Path) -> Path:
         return {s["module"] for week in track["weeks"] for s in week["sessions"]}
 
     tracks = project / "curriculum" / "tracks"
-    elsewhere = set().union(*(scheduled(t) for t in tracks.glob("*.yml") if t.stem != EDITED_TRACK))
+    sources = [t for t in tracks.glob("*.yml") if "." not in t.stem]  # not translations (addiction.es.yml)
+    elsewhere = set().union(*(scheduled(t) for t in sources if t.stem != EDITED_TRACK))
     only_here = scheduled(tracks / f"{EDITED_TRACK}.yml") - elsewhere
     candidates = [path for path in sorted((project / "curriculum" / "modules").rglob("*.yml"))
                   if path.stem in only_here and "main_message" in yaml.safe_load(path.read_text())]
