@@ -82,11 +82,12 @@ def published_tracks_from(built_site: Path, out: Path, track_ids: Sequence[str])
     alone and carries the others over, as on a real site."""
     out.mkdir(parents=True)
     shutil.copyfile(built_site / OUTPUT_MARKER, out / OUTPUT_MARKER)
-    for folder in ["", *available_languages()]:
-        for track_id in track_ids:
-            built = built_site / folder / track_id
-            if (built / "index.html").is_file():
-                shutil.copytree(built, out / folder / track_id, symlinks=True)
+    for track_id in track_ids:
+        shutil.copytree(built_site / track_id, out / track_id, symlinks=True)
+        for language in available_languages():
+            translated = built_site / language / track_id
+            if translated.is_dir():
+                shutil.copytree(translated, out / language / track_id, symlinks=True)
     return out
 
 
