@@ -80,7 +80,7 @@ def test_spanish_hub_offers_both_languages(tab, site_server):
     page = tab.page
     page.goto(site_server.url("es/"))
     assert page.locator("html").get_attribute("lang") == "es"
-    expect(page.locator(f'a[href="addiction/"]')).to_contain_text(spanish_view().track.title)
+    expect(page.locator('a[href="addiction/"]')).to_contain_text(spanish_view().track.title)
     english = page.locator('[lang="en"] a[href="../addiction/"]')
     expect(english).to_contain_text(CURRICULUM.tracks["addiction"].title)
     page.goto(site_server.url("es/addiction/"))
