@@ -31,6 +31,10 @@ def numbers_to_print(resource: CrisisResource, words: Optional[Catalogue] = None
     """The actions whose number the resource's `contact` words do not already show, so that
     paper always carries every number ("Call 116123" when the contact reads "Samaritans")."""
     shown = re.sub(r"\D", "", resource.contact)
-    numbers = [link.split(":", 1)[1].split("?", 1)[0] for _, link in crisis_actions(resource, words)]
-    return [action for (action, _), number in zip(crisis_actions(resource, words), numbers)
-            if number.lstrip("+") not in shown]
+    return [action for action, link in crisis_actions(resource, words)
+            if _number_of(link).lstrip("+") not in shown]
+
+
+def _number_of(link: str) -> str:
+    """The number a tel: or sms: link calls: 988 of sms:988?body=AYUDA."""
+    return link.split(":", 1)[1].split("?", 1)[0]

@@ -59,13 +59,6 @@ def editions(curriculum: Curriculum) -> list[Edition]:
     return found
 
 
-def curriculum_in(language: str, curriculum: Curriculum) -> Curriculum:
-    """The curriculum's text in `language`: the overlays (`<stem>.<lang>.yml`) applied, the
-    program in that language with its crisis help from the `crisis:` part of program.<lang>.yml.
-    Raises CurriculumError where an overlay's text does not fit the schema."""
-    return translate(curriculum, language).curriculum
-
-
 def edition_views(edition: Edition, source_views: dict[str, TrackView], track_ids: list[str]) -> dict[str, TrackView]:
     """The named tracks of an edition, tailored in its language (the source edition's are the
     views the check already made)."""

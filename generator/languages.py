@@ -51,7 +51,7 @@ def translation_problems(curriculum: Curriculum) -> list[Diagnostic]:
     language folder (OUT/es/ holds the Spanish tracks), and crisis help that does not fit the
     handouts' footer in that language."""
     from .diagnostics import CurriculumError
-    from .editions import curriculum_in
+    from .translations.translate import translate
     from .locales import available_languages
     from .page_layout import footer_problems
 
@@ -78,7 +78,7 @@ def translation_problems(curriculum: Curriculum) -> list[Diagnostic]:
             problems.append(source.diagnostic(at, f"track `{language}` has the name of the folder the `{language}` "
                                               "edition is published in", "rename the track", key=True))
         try:
-            translated = curriculum_in(language, curriculum).program
+            translated = translate(curriculum, language).curriculum.program
         except CurriculumError as exc:
             problems.extend(exc.diagnostics)
             continue
