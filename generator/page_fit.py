@@ -12,7 +12,7 @@ Each printed part (a handout, a worksheet, a cover, a facilitator session) is an
 class `part` or `cover` and an id. When a part's last page is nearly empty, or a cover runs
 past the first page, the document is
 laid out again with that part marked `fit` (then `fit-more`, then `fit-most`): tighter spacing and
-shorter write-in lines (see handouts.css.j2), never smaller than 12 pt body type. Parts that fit are left
+shorter write-in lines (see print.css.j2), never smaller than 12 pt body type. Parts that fit are left
 exactly as they were.
 """
 

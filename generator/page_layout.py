@@ -28,7 +28,7 @@ SIDE_MARGIN_IN = 0.75
 MAX_FOOTER_SHARE = 1 / 3  # a footer taller than a third of the page leaves too little for the handout
 PAPER_IN = {"letter": (8.5, 11.0), "a4": (8.27, 11.69)}
 
-# Box sizes of the page header and footer; handouts.css.j2 uses the same numbers.
+# Box sizes of the page header and footer; page.css.j2 and print.css.j2 use the same numbers.
 MARGIN_LINE_HEIGHT = 1.3  # line height of the header and footer text
 HEADER_GAP_PT = 6  # between the header's rule and the text below it
 HEADER_PADDING_PT = 5  # between the header text and its rule

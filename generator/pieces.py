@@ -37,6 +37,7 @@ from .pdf_assembly import PdfMeta, assemble, page_count
 from .pdf_cache import PdfCache
 from .locales import css_counters
 from .pdf_worker import PdfTimeLimit, die_with_parent, render_in_time, time_limit
+from .print_css import lift_shared_css
 from .print_forms import has_form_fields, tidy_radio_groups
 from .print_safety import refusing_fetcher
 from .progress import SILENT, Progress, counted
@@ -171,8 +172,10 @@ def write_pdf(html: str, target: Path) -> None:
     tree, language, title shown); `<input>` elements, which only fillable worksheets have, become
     form fields. Parts that would leave a nearly empty page are tightened first (page_fit.py).
     """
+    own_html, stylesheets = lift_shared_css(html)
     with _partial(target) as partial:
-        fitted_document(html, PDF_OPTIONS, url_fetcher=refusing_fetcher()).write_pdf(partial, **PDF_OPTIONS)
+        document = fitted_document(own_html, {**PDF_OPTIONS, "stylesheets": stylesheets}, url_fetcher=refusing_fetcher())
+        document.write_pdf(partial, **PDF_OPTIONS)
         if has_form_fields(html):
             tidy_radio_groups(partial)
 

@@ -25,6 +25,7 @@ from .model import Module, Worksheet
 from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
 from .pdf_assembly import PdfMeta
 from .pieces import HandoutDocument, HandoutKind, Piece, PieceKind, Stamp, page_slot
+from .print_css import shared_css_element
 from .print_forms import field_name, fillable_worksheet_file, question_name
 from .print_qr import page_link
 from .print_safety import css_string
@@ -111,6 +112,7 @@ class Printer:
         self.env.globals["translation_note_text"] = self._translation_note
         self.program_header = f"{view.program.name} · {view.track.title}"
         footer_only = page_margins(view.program, self.size, header="", large=large_print)
+        self.shared_css = self.env.get_template("print.css.j2").render(size=self.size, layout=layout_constants())
         self.stamp = Stamp(view.program.paper, footer_only, self.size, view.program.language, self._page_of())
 
     def _translation_note(self, kind: Optional[str] = None, item_id: Optional[str] = None) -> str:
@@ -222,9 +224,10 @@ class Printer:
         # The margins are sized from the document's own running titles, so the HTML comes first.
         margins = page_margins(self.view.program, self.size, header=header, running_titles=running_titles(html),
                                large=self.large_print)
-        css = self.env.get_template("handouts.css.j2").render(
+        page_css = self.env.get_template("page.css.j2").render(
             size=self.size, paper=self.view.program.paper, header=header, margins=margins, layout=layout_constants(),
             numbered=numbered, page_of=self._page_of())
+        css = f"<style>\n{page_css}</style>\n{shared_css_element(self.shared_css)}"
         return html.replace(_CSS_SLOT, css, 1)
 
 
