@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import pytest
+from filelock import FileLock
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from playwright.sync_api import Page as BrowserPage
 
@@ -91,14 +92,38 @@ def published_tracks_from(built_site: Path, out: Path, track_ids: Sequence[str])
     return out
 
 
+MADE = ".made"  # written last into a folder `made_once` finished
+
+
+def made_once(tmp_path_factory, worker_id: str, name: str, make: Callable[[Path], object]) -> Path:
+    """A folder `make` fills, made once per test run. The tests run in one process per core
+    (pytest-xdist): the first to ask makes the folder while the others wait for it, and all then
+    read the same one."""
+    if worker_id == "master":  # one process: no one to share with
+        work = tmp_path_factory.mktemp(name)
+        make(work)
+        return work
+    work = tmp_path_factory.getbasetemp().parent / name  # the run's folder, above each process's own
+    with FileLock(f"{work}.lock"):
+        if not (work / MADE).is_file():
+            shutil.rmtree(work, ignore_errors=True)  # what a failed attempt left
+            work.mkdir()
+            make(work)
+            (work / MADE).touch()
+    return work
+
+
+
 @pytest.fixture(scope="session")
-def built_mini(tmp_path_factory) -> Path:
+def built_mini(tmp_path_factory, worker_id) -> Path:
     """The unedited mini fixture built once: WORK/curriculum, WORK/site, WORK/build (with the PDF
     cache). Read-only: copy what a test changes."""
-    work = tmp_path_factory.mktemp("built-mini")
-    shutil.copytree(MINI, work / "curriculum")
-    build_site(work / "curriculum", work)
-    return work
+
+    def make(work: Path) -> None:
+        shutil.copytree(MINI, work / "curriculum")
+        build_site(work / "curriculum", work)
+
+    return made_once(tmp_path_factory, worker_id, "built-mini", make)
 
 
 def with_pdf_cache_of(built: Path, build_dir: Path) -> Path:
@@ -120,12 +145,11 @@ def warm_build_dir(built_mini, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_site(tmp_path_factory) -> Path:
+def bundled_site(tmp_path_factory, worker_id) -> Path:
     """The bundled curriculum built once with the real MkDocs: every track's pages, and for
     PDF_TRACK its PDFs and offline copy; returns the work folder (site/, build/)."""
-    work = tmp_path_factory.mktemp("bundled")
-    build_site(BUNDLED, work, pdf_tracks=[PDF_TRACK], portable=True)
-    return work
+    return made_once(tmp_path_factory, worker_id, "bundled",
+                     lambda work: build_site(BUNDLED, work, pdf_tracks=[PDF_TRACK], portable=True))
 
 
 class _TextAndAssets(HTMLParser):
