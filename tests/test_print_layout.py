@@ -258,3 +258,24 @@ def test_large_print_setting_builds_and_links_both_sets(psychoed, mini, warm_bui
     worksheet = read_page(out / "beta" / "worksheets" / "log" / "index.html").html
     assert 'href="../../handouts/large-print/worksheets/log.pdf"' in worksheet
     assert 'href="../../handouts/worksheets/fillable/log.pdf"' in worksheet
+
+
+def test_a_piece_renders_the_same_with_its_shared_css_parsed_once(tmp_path):
+    """write_pdf lifts the print CSS every piece shares out of the HTML and parses it once per
+    process (print_css.py); the PDF must read as the one the whole HTML, CSS inline, makes."""
+    from generator.page_fit import fitted_document
+    from generator.pieces import PDF_OPTIONS
+    from generator.print_css import lift_shared_css
+
+    packet = documents(MINI)["week-01.pdf"]
+    handout = next(p for p in packet.pieces if p.kind == "handout")
+    worksheet = next(p for p in packet.pieces if p.kind == "worksheet")
+    own_html, shared = lift_shared_css(handout.html)
+    assert 'id="print-css"' in handout.html and 'id="print-css"' not in own_html and "@page" in own_html
+    assert lift_shared_css(worksheet.html)[1] == shared, "one parsed copy for every piece of the variant"
+
+    lifted, inline = tmp_path / "lifted.pdf", tmp_path / "inline.pdf"
+    write_pdf(handout.html, lifted)
+    fitted_document(handout.html, PDF_OPTIONS).write_pdf(inline, **PDF_OPTIONS)  # tightened alike (page_fit.py)
+    pages = [[" ".join(page.extract_text().split()) for page in pypdf.PdfReader(pdf).pages] for pdf in (lifted, inline)]
+    assert pages[0] == pages[1], "the same words on the same pages: the shared CSS was applied"
