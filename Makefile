@@ -57,7 +57,7 @@ screenshots: setup
 	$(BIN)/python benchmarks/screenshots.py
 
 # The authoring loop on the bundled curriculum: cold, no-op and one-edit builds, the plain
-# mkdocs + WeasyPrint peer, serve's edit-to-visible; BENCH_ARGS="--scale 2" adds growth figures.
+# mkdocs + WeasyPrint peer, serve's edit-to-visible; BENCH_ARGS="--scale 2 4" adds growth figures.
 bench: setup
 	$(BIN)/python benchmarks/authoring_loop.py $(BENCH_ARGS)
 

@@ -1,6 +1,6 @@
 """How fast the authoring loop is, on a copy of the bundled curriculum, in one run.
 
-    python benchmarks/authoring_loop.py [--scale 2|4] [--skip-serve] [--skip-peer]
+    python benchmarks/authoring_loop.py [--scale 2 [4]] [--skip-serve] [--skip-peer]
                                         [--curriculum DIR --track ID]   (another curriculum, for a quick try)
 
 Measured (process wall time of the real `psychoed` command, each from a fresh temporary project):
@@ -12,8 +12,9 @@ Measured (process wall time of the real `psychoed` command, each from a fresh te
   first, then only the peer is timed); the ratio cold / peer (target: 0.6 or less);
 - serve, edit to visible: `psychoed serve --track addiction` on a free port, a module edited 10
   times, the page polled until the new words show; the median (target: 1.5 s or less);
-- with `--scale N`: N copies of every track and module in a temporary project; seconds per HTML
-  page (the build with every PDF already rendered) and per PDF page (`psychoed handouts`).
+- with `--scale N [M]`: the bundled curriculum as it is, then with N (and M) copies of every track
+  and module, each in a temporary project; seconds per HTML page (the build with every PDF already
+  rendered) and per PDF page (`psychoed handouts`), so growth shows row by row.
 
 Standard library and Psychoed (with its dependencies) only; not part of the test suite.
 """
@@ -287,7 +288,8 @@ def scale_row(work: Path, copies: int) -> tuple[int, int, float, int, float]:
 def main() -> None:
     global EDITED_TRACK
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, choices=(2, 4), help="also measure N copies of every track and module")
+    parser.add_argument("--scale", type=int, nargs="+", choices=(2, 4), default=[],
+                        help="also measure N copies of every track and module (--scale 2 4: both)")
     parser.add_argument("--skip-serve", action="store_true")
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--curriculum", type=Path, default=BUNDLED, help="default: the bundled curriculum")
@@ -322,7 +324,7 @@ def main() -> None:
             rows.append(("serve edit to visible, median of 10", f"{median:.2f} s", "≤ 1.5 s"))
         if args.scale:
             print("scale:", flush=True)
-            for copies in (1, args.scale):
+            for copies in (1, *sorted(set(args.scale))):
                 n, html, site_s, pages, pdf_s = scale_row(work, copies)
                 rows.append((f"×{n}: {html} HTML pages, {pages} PDF pages",
                              f"{site_s / html:.3f} s/HTML page, {pdf_s / pages:.3f} s/PDF page", ""))

@@ -41,10 +41,12 @@ class CheckResult:
 
 
 def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *,
-                     lint_tracks: Optional[Collection[str]] = None, cache_dir: Optional[Path] = None) -> CheckResult:
+                     lint_tracks: Optional[Collection[str]] = None, cache_dir: Optional[Path] = None,
+                     cache: Optional[CheckCache] = None) -> CheckResult:
     """Load, tailor every track and lint; `as_of` is the day review dates are measured from.
     `lint_tracks` limits the per-track content rules to those tracks (the live preview of one).
-    With `cache_dir` (a build folder), per-module results are kept there between runs (check_cache.py)."""
+    With `cache_dir` (a build folder), per-module results are kept there between runs (check_cache.py);
+    a `cache` given instead keeps them in memory, for a process that checks again and again."""
     try:
         curriculum = load_curriculum(root)
     except CurriculumError as exc:
@@ -64,10 +66,12 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *,
     if unsafe:  # the content rules would run these patterns on every text: report them alone
         return CheckResult(curriculum, views, sorted(diagnostics.union(unsafe)))
     linted_views = views if lint_tracks is None else {t: v for t, v in views.items() if t in lint_tracks}
-    cache = CheckCache.in_folder(cache_dir) if cache_dir is not None else CheckCache.disabled()
-    linted = lint(curriculum, linted_views, as_of or datetime.date.today(), cache=cache)
-    cache.save()
+    if cache is None:
+        cache = CheckCache.in_folder(cache_dir) if cache_dir is not None else CheckCache.disabled()
+    day = as_of or datetime.date.today()
+    linted = lint(curriculum, linted_views, day, cache=cache)
     diagnostics.update(curriculum_footer_problems(curriculum, large_print=curriculum.program.handouts.large_print))
     diagnostics.update(linted.findings)
-    diagnostics.update(translation_findings(curriculum, as_of or datetime.date.today()))
+    diagnostics.update(translation_findings(curriculum, day, cache))
+    cache.save()
     return CheckResult(curriculum, views, sorted(diagnostics), linted)

@@ -39,10 +39,11 @@ class UnitResult:
 class CheckCache:
     """Results by key: the ones read from disk, and the ones used or made in this run."""
 
-    def __init__(self, file: Optional[Path], stored: dict[str, UnitResult]):
+    def __init__(self, file: Optional[Path], stored: dict[str, UnitResult], *, keep: bool = True):
         self.file = file
         self.stored = stored
         self.used: dict[str, UnitResult] = {}
+        self.keep = keep  # whether `save` keeps this run's results for the next
         self.hits = self.misses = 0
 
     @classmethod
@@ -51,8 +52,13 @@ class CheckCache:
         return cls(file, _read(file))
 
     @classmethod
-    def disabled(cls) -> "CheckCache":
+    def in_memory(cls) -> "CheckCache":
+        """Kept by one process between checks (the live preview's checker), never written."""
         return cls(None, {})
+
+    @classmethod
+    def disabled(cls) -> "CheckCache":
+        return cls(None, {}, keep=False)
 
     def result(self, key_parts: Sequence[str], compute: Callable[[], UnitResult]) -> UnitResult:
         """The stored result for these inputs, or `compute()`'s, remembered for next time."""
@@ -67,10 +73,15 @@ class CheckCache:
         return found
 
     def save(self) -> None:
-        """Keep this run's entries (only those, so the file does not grow with old text)."""
-        if self.file is None or (self.used.keys() == self.stored.keys()):
+        """Keep this run's entries for the next run (only those, so the cache does not grow with
+        old text), in the file when there is one."""
+        if not self.keep:
             return
-        data = {"format": _FORMAT, "units": {key: _encode(result) for key, result in sorted(self.used.items())}}
+        changed = self.used.keys() != self.stored.keys()
+        self.stored, self.used = self.used, {}
+        if self.file is None or not changed:
+            return
+        data = {"format": _FORMAT, "units": {key: _encode(result) for key, result in sorted(self.stored.items())}}
         partial = self.file.with_name(f".{self.file.name}.{os.getpid()}.partial")
         try:
             mark(self.file.parent, BUILD_MARKER)

@@ -246,6 +246,44 @@ def test_spanish_readability_finding_uses_the_inflesz_scale_at_the_overlay(mini_
     assert "module text reads at INFLESZ" in finding[0] and "aim for INFLESZ 65 or higher" in finding[0]
 
 
+def test_check_keeps_the_translated_text_results_and_recomputes_only_an_edited_overlay(mini_es, monkeypatch, tmp_path):
+    import generator.lint as lint_module
+    from generator.check import check_curriculum
+    from generator.check_cache import CheckCache
+
+    replace_in(mini_es / "modules" / "skills" / "breathing.es.yml", "Respirar despacio calma el cuerpo.",
+               "Un adicto no tuvo ayuda.")
+    measured: list[str] = []
+    measure = lint_module.module_findings
+
+    def counting(curriculum, module, *args):
+        measured.append(f"{curriculum.program.language}:{module.id}")
+        return measure(curriculum, module, *args)
+
+    monkeypatch.setattr(lint_module, "module_findings", counting)
+    build_dir = tmp_path / "build"
+    first = check_curriculum(mini_es, cache_dir=build_dir)
+    assert "es:breathing" in measured and "en:breathing" in measured
+    spanish = [d for d in first.diagnostics if d.rule == "person-first-es"]
+    assert [d.path.endswith("breathing.es.yml") for d in spanish] == [True]
+
+    measured.clear()
+    again = check_curriculum(mini_es, cache_dir=build_dir)
+    assert measured == [] and again.diagnostics == first.diagnostics, "nothing unchanged is measured again"
+
+    replace_in(mini_es / "modules" / "skills" / "breathing.es.yml", "Un adicto no tuvo ayuda.",
+               "Respirar despacio calma el cuerpo.")
+    edited = check_curriculum(mini_es, cache_dir=build_dir)
+    assert measured == ["es:breathing"], "only the edited translation is measured again"
+    assert not any(d.rule == "person-first-es" for d in edited.diagnostics)
+    assert edited.diagnostics == check_curriculum(mini_es).diagnostics
+
+    memory = CheckCache.in_memory()  # the live preview's checker keeps its results between saves
+    check_curriculum(mini_es, cache=memory)
+    measured.clear()
+    assert check_curriculum(mini_es, cache=memory).diagnostics == edited.diagnostics and measured == []
+
+
 SYLLABLES = {
     # hiatus: a stressed weak vowel next to a strong one, or two strong vowels
     "día": "dí-a", "país": "pa-ís", "reír": "re-ír", "oído": "o-í-do", "baúl": "ba-úl", "leer": "le-er",

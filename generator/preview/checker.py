@@ -3,8 +3,8 @@
 Most of a check's time goes to the content rules (phrases, numbers, readability, near-copies),
 which the pages do not need: the pages need the curriculum loaded and the track tailored,
 which the preview does itself. So each save sends the check to this process, which keeps the
-rule data and the pronouncing dictionary loaded between saves, while the preview builds the
-pages on the other core; the answer puts the error page up, or takes it down, when it comes.
+rule data, the pronouncing dictionary and each module's results (check_cache.py, in memory)
+between saves, while the preview builds the pages on the other core; the answer puts the error page up, or takes it down, when it comes.
 """
 
 from __future__ import annotations
@@ -65,9 +65,11 @@ class BackgroundCheck:
 def _answer_checks(requests: Connection, curriculum_dir: Path, track_id: str) -> None:
     """The child: check the curriculum for each save it is asked about, newest first."""
     from ..check import check_curriculum
+    from ..check_cache import CheckCache
 
     die_with_parent()  # the preview killed outright (SIGKILL) takes this process with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to answer
+    cache = CheckCache.in_memory()  # a save re-checks only the modules and worksheets it changed
     while True:
         try:
             save: int = requests.recv()
@@ -75,7 +77,7 @@ def _answer_checks(requests: Connection, curriculum_dir: Path, track_id: str) ->
                 save = requests.recv()
         except (EOFError, OSError):
             return
-        result = check_curriculum(curriculum_dir, lint_tracks=[track_id])
+        result = check_curriculum(curriculum_dir, lint_tracks=[track_id], cache=cache)
         try:
             requests.send(CheckAnswer(save, result.ok, result.diagnostics))
         except (BrokenPipeError, OSError):

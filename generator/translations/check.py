@@ -10,8 +10,9 @@ are checked on the source alone; their findings would only repeat at the overlay
 from __future__ import annotations
 
 import datetime
-from typing import Iterator
+from typing import Iterator, Optional
 
+from ..check_cache import CheckCache
 from ..diagnostics import CurriculumError, Diagnostic
 from ..lint import lint
 from ..load import Curriculum
@@ -22,14 +23,18 @@ from .coverage import translation_problems
 from .translate import translate
 
 
-def translation_findings(curriculum: Curriculum, as_of: datetime.date) -> list[Diagnostic]:
+def translation_findings(curriculum: Curriculum, as_of: datetime.date,
+                         cache: Optional[CheckCache] = None) -> list[Diagnostic]:
+    """`cache` keeps the per-module results of the translated text beside the source's: their
+    keys hold the overlay's lines and the translated text, so the two never meet."""
     found = list(translation_problems(curriculum))
     for language in curriculum.program.translations:
-        found += translated_text_findings(curriculum, language, as_of)
+        found += translated_text_findings(curriculum, language, as_of, cache)
     return found
 
 
-def translated_text_findings(curriculum: Curriculum, language: str, as_of: datetime.date) -> Iterator[Diagnostic]:
+def translated_text_findings(curriculum: Curriculum, language: str, as_of: datetime.date,
+                             cache: Optional[CheckCache] = None) -> Iterator[Diagnostic]:
     try:
         translation = translate(curriculum, language)
     except CurriculumError as exc:
@@ -50,6 +55,6 @@ def translated_text_findings(curriculum: Curriculum, language: str, as_of: datet
         text_rules |= {set_id for set_id, phrase_set in all_rule_sets(book, translated.program,
                                                                       translated.tracks[track_id]).items()
                        if phrase_set.language in (None, language)}
-    for finding in lint(translated, views, as_of, book).findings:
+    for finding in lint(translated, views, as_of, cache=cache).findings:  # the built-in rules, as `book`
         if finding.path in overlay_paths and finding.rule in text_rules:
             yield finding
