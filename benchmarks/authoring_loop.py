@@ -230,25 +230,36 @@ def serve_edit_to_visible(project: Path, edits: int = 10) -> float:
 # --- scale -----------------------------------------------------------------------------------
 
 
+def sources(folder: Path) -> list[Path]:
+    """The YAML files under `folder` that are not translation overlays (`name.es.yml`)."""
+    return sorted(p for p in folder.rglob("*.yml") if "." not in p.stem)
+
+
 def scaled_curriculum(target: Path, copies: int) -> Path:
-    """The bundled curriculum with `copies` of every track and module (copy k of track t is
-    `t-k`, scheduling copy k of each module; worksheets are shared)."""
+    """The bundled curriculum in English alone (`psychoed handouts` renders no translated
+    edition, so the build after it would render that edition's PDFs among its pages) with
+    `copies` of every track and module (copy k of track t is `t-k`, scheduling copy k of each
+    module; worksheets are shared)."""
     import yaml
 
     shutil.copytree(BUNDLED, target)
-    tracks = [p.stem for p in (BUNDLED / "tracks").glob("*.yml")]
+    program = target / "program.yml"
+    program.write_text(re.sub(r"(?m)^translations:\n(?:[ #].*\n)*", "", program.read_text()))
+    for overlay in target.rglob("*.*.yml"):
+        overlay.unlink()
+    tracks = [p.stem for p in sources(BUNDLED / "tracks")]
     for k in range(2, copies + 1):
         def renamed(track_id: str) -> str:
             return f"{track_id}-{k}"
 
-        for path in (BUNDLED / "tracks").glob("*.yml"):
+        for path in sources(BUNDLED / "tracks"):
             data = yaml.safe_load(path.read_text())
             data["title"] = f"{data['title']} ({k})"
             for week in data["weeks"]:
                 for session in week["sessions"]:
                     session["module"] = f"{session['module']}-{k}"
             (target / "tracks" / f"{renamed(path.stem)}.yml").write_text(yaml.safe_dump(data, sort_keys=False))
-        for path in (BUNDLED / "modules").rglob("*.yml"):
+        for path in sources(BUNDLED / "modules"):
             data = yaml.safe_load(path.read_text())
             if isinstance(data.get("tracks"), list):
                 data["tracks"] = [renamed(t) if t in tracks else t for t in data["tracks"]]

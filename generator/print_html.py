@@ -34,7 +34,7 @@ from .render import (HANDBOOK_FILE, LARGE_PRINT_DIR, TEMPLATES, PacketAudience, 
                      long_date, markdown_text, module_page, packet_file, packet_sessions, week_packets,
                      worksheet_file, worksheet_page)
 from .sanitize import clean_text_html
-from .tailor import SessionView, TrackView, WeekView
+from .tailor import TrackView, WeekView
 from .translations.notes import note_text
 from .translations.translate import Translation
 from .wayfinding import day_name
@@ -141,7 +141,7 @@ class Printer:
             pieces = (self._piece("packet-cover", "cover", "piece.html.j2", kind, title, header, description, **context),)
             for s in sessions:
                 pieces += (self._handout(s.module, header, kind),)
-                pieces += tuple(self._worksheet(w, header, kind, s) for w in s.worksheets)
+                pieces += tuple(self._worksheet_piece(w) for w in s.worksheets)
         return self._document(packet_file(week.number, audience), kind, title, html, description, pieces)
 
     def facilitator(self, week: WeekView) -> HandoutDocument:
@@ -175,29 +175,32 @@ class Printer:
             if part.with_handout:
                 shared = self.view.program.handouts.layout == "full"  # a compact packet is one piece of its own
                 pieces += (self._handout(part.module, week_header if shared else header, "packet" if shared else "handbook"),)
-            pieces += tuple(self._worksheet(w, header, "handbook") for w in part.worksheets)
+            pieces += tuple(self._worksheet_piece(w) for w in part.worksheets)
         return self._document(HANDBOOK_FILE, "handbook", title, html, description, pieces)
 
     def worksheet(self, worksheet: Worksheet, *, fillable: bool = False) -> HandoutDocument:
         """A blank worksheet to print, or with `fillable` one to fill in on screen (PDF form fields)."""
+        title, kind = self._worksheet_title(worksheet, fillable)
+        html = self._html("worksheet.html.j2", kind, title, self.program_header, worksheet.instructions,
+                          worksheet=worksheet, fillable=fillable)
+        name = fillable_worksheet_file(worksheet) if fillable else worksheet_file(worksheet)
+        return self._document(name, kind, title, html, worksheet.instructions, (self._worksheet_piece(worksheet, fillable),))
+
+    def _worksheet_title(self, worksheet: Worksheet, fillable: bool) -> tuple[str, HandoutKind]:
         title = self.words.text("pdf.title_fillable" if fillable else "pdf.title_worksheet",
                                 title=code_title(worksheet.code, worksheet.title))
-        kind: HandoutKind = "fillable" if fillable else "worksheet"
-        context = dict(worksheet=worksheet, fillable=fillable)
-        html = self._html("worksheet.html.j2", kind, title, self.program_header, worksheet.instructions, **context)
-        piece = self._piece("worksheet", f"worksheet-{worksheet.id}", "worksheet.html.j2", kind, title,
-                            self.program_header, worksheet.instructions, **context)
-        name = fillable_worksheet_file(worksheet) if fillable else worksheet_file(worksheet)
-        return self._document(name, kind, title, html, worksheet.instructions, (piece,))
+        return title, "fillable" if fillable else "worksheet"
+
+    def _worksheet_piece(self, worksheet: Worksheet, fillable: bool = False) -> Piece:
+        """The one piece of a worksheet, wherever it is printed (a packet, the handbook, alone):
+        its pages name the program and track, not a week, so it renders once per track and variant."""
+        title, kind = self._worksheet_title(worksheet, fillable)
+        return self._piece("worksheet", f"worksheet-{worksheet.id}", "worksheet.html.j2", kind, title,
+                           self.program_header, worksheet.instructions, worksheet=worksheet, fillable=fillable)
 
     def _handout(self, module: Module, header: str, kind: HandoutKind) -> Piece:
         return self._piece("handout", f"module-{module.id}", "piece.html.j2", kind, module.title, header,
                            module.main_message, module=module)
-
-    def _worksheet(self, worksheet: Worksheet, header: str, kind: HandoutKind,
-                   session: Optional[SessionView] = None) -> Piece:
-        return self._piece("worksheet", f"worksheet-{worksheet.id}", "piece.html.j2", kind, worksheet.title, header,
-                           worksheet.instructions, worksheet=worksheet, session=session, fillable=False)
 
     def _piece(self, piece: PieceKind, anchor: str, template: str, kind: HandoutKind, title: str, header: str,
                description: str, **context: object) -> Piece:
@@ -267,9 +270,11 @@ def code_title(code: Optional[str], title: str) -> str:
     return f"{code} · {title}" if code else title
 
 
-def _modules_for(view: TrackView, worksheet: Worksheet, session: Optional[SessionView] = None) -> list[Module]:
-    """The handouts a worksheet goes with: the session it is printed for, and the modules that list it."""
-    return unique(([session.module] if session else []) + view.modules_using(worksheet.id))
+def _modules_for(view: TrackView, worksheet: Worksheet) -> list[Module]:
+    """The handouts a worksheet goes with, the same wherever it is printed: the modules of the
+    sessions that use it, in schedule order, then any other module that lists it."""
+    scheduled = [s.module for s in view.sessions() if any(w.id == worksheet.id for w in s.worksheets)]
+    return unique(scheduled + view.modules_using(worksheet.id))
 
 
 def unique(items: Iterable[_Item]) -> list[_Item]:

@@ -83,6 +83,32 @@ def worksheets_spread_over_tracks() -> list[tuple[str, str]]:
     return [(track_id, worksheet_id) for track_id, ids in assigned.items() for worksheet_id in ids]
 
 
+@functools.cache
+def worksheets_with_every_field_type() -> list[tuple[str, str]]:
+    """Few worksheets that hold every type of field between them, as (track, worksheet): each
+    time the one with the most types not yet held (the fewest fields on a tie), in the track
+    `worksheets_spread_over_tracks` gives it; then the shortest worksheet of each track not met
+    yet. The worksheet page is one template, built field by field: what one field of a type does
+    on the keyboard, every field of that type does."""
+    def types(track_id: str, worksheet_id: str) -> set[str]:
+        return {f.type for f in track_view(track_id).worksheets[worksheet_id].fields}
+
+    def size(track_id: str, worksheet_id: str) -> int:
+        return len(track_view(track_id).worksheets[worksheet_id].fields)
+
+    candidates = worksheets_spread_over_tracks()
+    wanted = set().union(*(types(*c) for c in candidates))
+    chosen: list[tuple[str, str]] = []
+    while wanted:
+        best = max(candidates, key=lambda c: (len(types(*c) & wanted), -size(*c)))
+        chosen.append(best)
+        wanted -= types(*best)
+    for track_id in TRACKS:
+        if not any(t == track_id for t, _ in chosen):
+            chosen.append(min((c for c in candidates if c[0] == track_id), key=lambda c: size(*c)))
+    return chosen
+
+
 def worksheet_share(track_id: str) -> list[str]:
     """The track's share of the worksheets, as paths under the server root."""
     return [f"{t}/worksheets/{w}/" for t, w in worksheets_spread_over_tracks() if t == track_id]

@@ -249,3 +249,19 @@ def open_tab(chromium) -> Iterator[Callable[..., Tab]]:
 @pytest.fixture
 def tab(open_tab) -> Tab:
     return open_tab()
+
+
+# --- the order files are handed to the test processes --------------------------------------
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Files in this order: the first that needs the shared bundled build, then every file that
+    does not, then the rest. pytest-xdist hands whole files out in this order (with
+    `--no-loadscope-reorder`), two to each process to start with: so one process makes the
+    bundled build while the other runs the files that need none of it, instead of both waiting."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    needs = {name: any("bundled_site" in item.fixturenames for item in group) for name, group in files.items()}
+    waiting = [name for name in files if needs[name]]
+    order = waiting[:1] + [name for name in files if not needs[name]] + waiting[1:]
+    items[:] = [item for name in order for item in files[name]]

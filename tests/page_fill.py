@@ -27,18 +27,27 @@ class PageFill:
 
 
 def page_fills(path: Path) -> list[PageFill]:
-    return [_fill(page) for page in pypdf.PdfReader(path).pages]
+    return [fill_of(read_page(page)) for page in pypdf.PdfReader(path).pages]
 
 
-def _fill(page: pypdf.PageObject) -> PageFill:
-    height = float(page.mediabox.height)
-    texts: list[tuple[str, float, float]] = []  # text, baseline y, size
-    rects: list[tuple[float, float]] = []  # bottom and top y
+@dataclass(frozen=True)
+class PageRead:
+    """One pass of pypdf over a page: its text, its text runs and what is drawn on it."""
+
+    text: str  # as `extract_text` gives it
+    runs: list[tuple[str, float, float]]  # each run that is not blank: text, baseline y, size in points
+    rects: list[tuple[float, float]]  # bottom and top y of each rectangle or line drawn
+    height: float
+
+
+def read_page(page: pypdf.PageObject) -> PageRead:
+    runs: list[tuple[str, float, float]] = []
+    rects: list[tuple[float, float]] = []
 
     def visit_text(text, cm, tm, font, size):
         if text.strip():
             matrix = pypdf.mult(tm, cm)
-            texts.append((text, matrix[5], abs(size * matrix[0])))
+            runs.append((text, matrix[5], abs(size * matrix[0])))
 
     def visit_op(op, args, cm, tm):
         if op == b"re" and len(args) == 4:
@@ -48,7 +57,12 @@ def _fill(page: pypdf.PageObject) -> PageFill:
             y = cm[1] * float(args[0]) + cm[3] * float(args[1]) + cm[5]
             rects.append((y, y))
 
-    page.extract_text(visitor_text=visit_text, visitor_operand_before=visit_op)
+    text = page.extract_text(visitor_text=visit_text, visitor_operand_before=visit_op)
+    return PageRead(text, runs, rects, float(page.mediabox.height))
+
+
+def fill_of(read: PageRead) -> PageFill:
+    texts, rects, height = read.runs, read.rects, read.height
     if not texts:
         return PageFill(0, 0.0)
     small = min(size for _, _, size in texts)

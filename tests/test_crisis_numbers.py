@@ -15,6 +15,10 @@ from playwright.sync_api import expect
 
 from browser_support import SiteServer
 from conftest import BUNDLED, REPO, build_site, html_pages, read_page
+from generator.build import BuildPaths, build_handouts
+from generator.handouts import handout_documents
+from generator.load import load_curriculum
+from generator.tailor import tailor
 from test_lint import TALKING, at, check, findings, say
 
 # --- the rule ----------------------------------------------------------------------------
@@ -124,10 +128,13 @@ def drop_translations(curriculum: Path) -> None:
 
 @pytest.fixture(scope="session")
 def uk_site(tmp_path_factory) -> Path:
+    """The UK fork's pages, every track, and the PDFs of UK_TRACK's first week: its participant
+    and family packets, facilitator guide and worksheets, which print every kind of piece but
+    the handbook's cover and contents (every document's print HTML is checked below)."""
     work = tmp_path_factory.mktemp("uk")
     curriculum = uk_fork(work / "curriculum")
-    # The other tracks as pages only: this track's PDFs are the ones the tests read.
-    assert build_site(curriculum, work, [UK_TRACK], pdf_tracks=[UK_TRACK]).tracks, "the UK fork must build"
+    assert build_site(curriculum, work, pdf_tracks=[]).tracks, "the UK fork must build"
+    build_handouts(BuildPaths(curriculum, work / "site", work / "build"), [UK_TRACK], weeks=[1])
     return work / "site" / UK_TRACK
 
 
@@ -150,9 +157,21 @@ def pdf_text(pdf: Path) -> str:
     return subprocess.run([PDFTOTEXT, "-q", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
 
 
+def test_every_uk_print_document_names_the_uk_numbers_and_no_us_number(tmp_path):
+    curriculum = load_curriculum(uk_fork(tmp_path / "curriculum"))
+    documents = handout_documents(tailor(curriculum, UK_TRACK))
+    assert {"handbook.pdf", "week-12.pdf", "week-01-families.pdf", "facilitator-week-12.pdf"} <= {d.name for d in documents}
+    for document in documents:
+        text = " ".join(re.sub(r"(?s)<style.*?</style>|<[^>]+>", " ", document.html).split())
+        assert not US_NUMBERS.search(text), (document.name, US_NUMBERS.findall(text)[:5])
+        assert "116 123" in text and "999" in text and "85258" in text, document.name
+
+
 def test_uk_fork_pdfs_print_the_uk_numbers_and_no_us_number(uk_site):
-    pdfs = sorted((uk_site / "handouts").rglob("*.pdf"))
-    assert len(pdfs) > 5
+    # The other weeks' links lead to the empty placeholders of a pages-only build.
+    pdfs = sorted(pdf for pdf in (uk_site / "handouts").rglob("*.pdf") if pdf.stat().st_size)
+    names = {pdf.relative_to(uk_site / "handouts").as_posix() for pdf in pdfs}
+    assert {"week-01.pdf", "week-01-families.pdf", "facilitator-week-01.pdf"} <= names and len(pdfs) > 5
     for pdf in pdfs:
         text = pdf_text(pdf)
         assert not US_NUMBERS.search(text), (pdf.name, US_NUMBERS.findall(text)[:5])
