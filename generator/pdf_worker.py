@@ -13,8 +13,9 @@ import os
 import signal
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, Optional
 
 from .errors import RunError
 
@@ -66,3 +67,41 @@ def render_in_time(render: Callable[[str, Path], None], html: str, target: Path,
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+Call = tuple[object, Callable[..., object], tuple]  # a key, a function and its arguments
+
+
+class Workers:
+    """The worker processes of one refresh: started when first needed and kept warm for each
+    later batch of calls (a worker imports WeasyPrint and parses the print CSS once), then
+    stopped by `close`. With one core, or for a single call before any worker runs, the call
+    runs in this process: a one-module edit then waits for no process to start."""
+
+    def __init__(self, count: Optional[int] = None):
+        self.count = count or os.cpu_count() or 1
+        self._pool: Optional[ProcessPoolExecutor] = None
+
+    def run(self, calls: list[Call]) -> Iterator[object]:
+        """Run each `function(*arguments)`, yielding each call's key as it finishes. After a
+        failure (or when the caller stops listening) the calls not started yet are dropped."""
+        if self.count <= 1 or (self._pool is None and len(calls) <= 1):
+            for key, function, arguments in calls:
+                function(*arguments)
+                yield key
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=die_with_parent)
+        futures = {self._pool.submit(function, *arguments): key for key, function, arguments in calls}
+        try:
+            for future in as_completed(futures):
+                future.result()
+                yield futures[future]
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None

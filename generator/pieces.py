@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import shutil
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -36,7 +36,7 @@ from .page_layout import PageMargins, PrintSize, layout_constants
 from .pdf_assembly import PdfMeta, assemble, page_count
 from .pdf_cache import PdfCache
 from .locales import css_counters
-from .pdf_worker import PdfTimeLimit, die_with_parent, render_in_time, time_limit
+from .pdf_worker import PdfTimeLimit, Workers, render_in_time, time_limit
 from .print_css import lift_shared_css
 from .print_forms import has_form_fields, tidy_radio_groups
 from .print_safety import refusing_fetcher
@@ -272,11 +272,12 @@ class _Run:
 
     def __init__(self, batches: Sequence[HandoutBatch], workers: Optional[int]):
         self.batches = batches
-        self.workers = workers
+        self.workers = Workers(workers)
         self.documents = {batch.folder: PdfCache(batch.folder) for batch in batches}
         self.pieces = {batch.folder: _PieceStore(batch.folder) for batch in batches}
         self.rendered: list[str] = []
         self.reused = 0
+        self.page_counts: dict[Path, int] = {}
 
     def pending(self) -> tuple[list[tuple[HandoutBatch, HandoutDocument]], list[Path]]:
         todo, kept = [], []
@@ -294,17 +295,29 @@ class _Run:
         jobs = dict(uses)
         missing = {key: value for key, value in jobs.items() if not self.pieces[key[0]].has(key[1], key[2])}
         self.reused += len(uses) - len(missing)
+        # A piece that is the same in several folders (a page-number stamp of one length on every
+        # track of a program, say) renders once and is copied to the others.
+        first: dict[tuple[str, bool], tuple[Path, str, bool]] = {}
+        for key in missing:
+            first.setdefault(key[1:], key)
+        unique = {key: missing[key] for key in first.values()}
         try:
-            rendering = _render_all([job for _, job in missing.values()], self.workers, list(missing))
-            for key in counted(rendering, len(missing), "PDF pieces", progress):
+            rendering = _render_all([job for _, job in unique.values()], self.workers, list(unique))
+            for key in counted(rendering, len(unique), "PDF pieces", progress):
                 folder, digest, large = key
                 self.pieces[folder].record(digest, large)
-                self.rendered.append(missing[key][0].label)
+                self.rendered.append(unique[key][0].label)
         except PdfTimeLimit as stopped:  # name the document an author knows, not the piece's hash
             message = str(stopped)
-            for _, job in missing.values():
+            for _, job in unique.values():
                 message = message.replace(str(job.target), str(job.document))
             raise PdfTimeLimit(message) from None
+        for key, (_, job) in missing.items():
+            if key not in unique:
+                with _partial(job.target) as partial:
+                    shutil.copyfile(unique[first[key[1:]]][1].target, partial)
+                self.pieces[key[0]].record(key[1], key[2])
+                self.reused += 1
 
     def piece_job(self, folder: Path, piece: Piece, document: HandoutDocument) -> tuple[tuple[Path, str, bool], tuple[Piece, _Job]]:
         render = write_stamp if piece.kind == "stamp" else write_pdf
@@ -313,6 +326,13 @@ class _Run:
 
     def piece_path(self, folder: Path, piece: Piece, large: bool) -> Path:
         return self.pieces[folder].path(piece.digest, large)
+
+    def page_count(self, folder: Path, piece: Piece, large: bool) -> int:
+        """The pages of a rendered piece (read once a run: a piece's file never changes under its name)."""
+        path = self.piece_path(folder, piece, large)
+        if path not in self.page_counts:
+            self.page_counts[path] = page_count(path)
+        return self.page_counts[path]
 
 
 def refresh_documents(batches: Sequence[HandoutBatch], workers: Optional[int] = None,
@@ -327,7 +347,7 @@ def refresh_documents(batches: Sequence[HandoutBatch], workers: Optional[int] = 
         run.render_pieces([run.piece_job(batch.folder, piece, document)
                            for batch, document in todo for piece in document.pieces if not piece.has_slots], progress)
         # 2. the contents, with page numbers; 3. the page-number stamps
-        resolved = {id(document): _resolve_contents(run, batch, document) for batch, document in todo}
+        resolved = _resolve_contents(run, todo)
         stamps = {id(document): _stamp_piece(run, batch, document, resolved[id(document)]) for batch, document in todo}
         run.render_pieces([run.piece_job(batch.folder, stamps[id(document)], document)
                            for batch, document in todo])
@@ -338,12 +358,13 @@ def refresh_documents(batches: Sequence[HandoutBatch], workers: Optional[int] = 
             stamp = run.piece_path(batch.folder, stamps[id(document)], document.large_print)
             calls.append(((batch, document), assemble,
                           (parts, stamp, batch.folder / document.name, document.meta or PdfMeta(document.title))))
-        for batch, document in counted(_in_parallel(calls, run.workers), len(calls), "PDFs", progress):
+        for batch, document in counted(run.workers.run(calls), len(calls), "PDFs", progress):
             run.documents[batch.folder].record(document.name, document.digest)
             run.pieces[batch.folder].recipes[document.name] = [
                 _PieceStore.name(p.digest, document.large_print) for p in [*resolved[id(document)], stamps[id(document)]]]
             assembled.append(batch.folder / document.name)
     finally:
+        run.workers.close()
         for batch in batches:
             if batch.complete:
                 _prune(batch, run.documents[batch.folder])
@@ -356,66 +377,66 @@ def refresh_documents(batches: Sequence[HandoutBatch], workers: Optional[int] = 
     return RenderReport(tuple(assembled), tuple(kept), tuple(run.rendered), run.reused)
 
 
-def _resolve_contents(run: _Run, batch: HandoutBatch, document: HandoutDocument) -> list[Piece]:
-    """The document's pieces, with the contents' page slots filled in from the other pieces' page
-    counts. The contents' own length is guessed (one page) and corrected until it holds."""
-    pieces = list(document.pieces)
-    slotted = [i for i, p in enumerate(pieces) if p.has_slots]
-    if not slotted:
-        return pieces
-    index = slotted[0]
-    counts = {i: page_count(run.piece_path(batch.folder, p, document.large_print))
-              for i, p in enumerate(pieces) if i != index}
-    contents_pages = 1
-    for _ in range(3):
-        counts[index] = contents_pages
+@dataclass
+class _Contents:
+    """A document's contents piece being fitted: where it is, the other pieces' page counts, and
+    how many pages it is taken to have."""
+
+    batch: HandoutBatch
+    document: HandoutDocument
+    index: int
+    counts: dict[int, int]
+    pages: int = 1
+
+    def filled(self) -> Piece:
+        """The contents with each part's first page, given the contents' own length."""
         starts, page = {}, 1
-        for i, p in enumerate(pieces):
-            starts.setdefault(p.anchor, page)
-            page += counts[i]
-        template = document.pieces[index]  # with its slots: `pieces[index]` may be filled in already
-        filled = Piece(template.kind, template.anchor,
-                       _SLOT.sub(lambda m: str(starts.get(m.group(1), "")), template.html))
-        run.render_pieces([run.piece_job(batch.folder, filled, document)])
-        measured = page_count(run.piece_path(batch.folder, filled, document.large_print))
-        pieces[index] = filled
-        if measured == contents_pages:
+        for i, piece in enumerate(self.document.pieces):
+            starts.setdefault(piece.anchor, page)
+            page += self.pages if i == self.index else self.counts[i]
+        template = self.document.pieces[self.index]
+        return Piece(template.kind, template.anchor, _SLOT.sub(lambda m: str(starts.get(m.group(1), "")), template.html))
+
+
+def _resolve_contents(run: _Run, todo: list[tuple[HandoutBatch, HandoutDocument]]) -> dict[int, list[Piece]]:
+    """Each document's pieces (by `id` of the document), with its contents' page slots filled in
+    from the other pieces' page counts. A contents' own length is guessed (one page) and
+    corrected until it holds; the contents of every document render together, in parallel."""
+    resolved = {id(document): list(document.pieces) for _, document in todo}
+    fitting = []
+    for batch, document in todo:
+        slotted = [i for i, p in enumerate(document.pieces) if p.has_slots]
+        if slotted:
+            counts = {i: run.page_count(batch.folder, p, document.large_print)
+                      for i, p in enumerate(document.pieces) if i != slotted[0]}
+            fitting.append(_Contents(batch, document, slotted[0], counts))
+    for _ in range(3):
+        filled = [contents.filled() for contents in fitting]
+        run.render_pieces([run.piece_job(c.batch.folder, piece, c.document) for c, piece in zip(fitting, filled)])
+        still = []
+        for contents, piece in zip(fitting, filled):
+            resolved[id(contents.document)][contents.index] = piece
+            measured = run.page_count(contents.batch.folder, piece, contents.document.large_print)
+            if measured != contents.pages:
+                contents.pages = measured
+                still.append(contents)
+        fitting = still
+        if not fitting:
             break
-        contents_pages = measured
-    return pieces
+    return resolved
 
 
 def _stamp_piece(run: _Run, batch: HandoutBatch, document: HandoutDocument, pieces: list[Piece]) -> Piece:
-    total = sum(page_count(run.piece_path(batch.folder, p, document.large_print)) for p in pieces)
+    total = sum(run.page_count(batch.folder, p, document.large_print) for p in pieces)
     assert document.stamp is not None, document.name
     return Piece("stamp", f"{total}-pages", document.stamp.html(total))
 
 
-def _render_all(jobs: list[_Job], workers: Optional[int], keys: list) -> Iterator:
+def _render_all(jobs: list[_Job], workers: Workers, keys: list) -> Iterator:
     """Render each job's PDF, yielding its key as it finishes (longest HTML first, for even load)."""
     keyed = sorted(zip(keys, jobs), key=lambda pair: len(pair[1].html), reverse=True)
     seconds = time_limit()
-    yield from _in_parallel([(key, render_in_time, (job.render, job.html, job.target, seconds)) for key, job in keyed],
-                            workers)
-
-
-def _in_parallel(calls: list[tuple[object, Callable[..., None], tuple]], workers: Optional[int]) -> Iterator:
-    """Run each `function(*arguments)` in worker processes (here when one is enough), yielding
-    each call's key as it finishes."""
-    workers = min(workers or os.cpu_count() or 1, len(calls))
-    if workers <= 1:
-        for key, function, arguments in calls:
-            function(*arguments)
-            yield key
-        return
-    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
-        futures = {pool.submit(function, *arguments): key for key, function, arguments in calls}
-        try:
-            for future in as_completed(futures):
-                future.result()
-                yield futures[future]
-        finally:
-            pool.shutdown(cancel_futures=True)  # after a failure, do not wait for the rest
+    yield from workers.run([(key, render_in_time, (job.render, job.html, job.target, seconds)) for key, job in keyed])
 
 
 def _prune(batch: HandoutBatch, cache: PdfCache) -> None:
