@@ -269,3 +269,19 @@ def test_a_contents_longer_than_a_page_numbers_the_parts_after_it(tmp_path):
     text = " ".join(texts[1:starts["Part one"]])
     assert f"Part 1 is on page {starts['Part one'] + 1}" in text and f"Part 2 is on page {starts['Part two'] + 1}" in text
     assert [re.findall(r"Page (\d+) of (\d+)", t) for t in texts] == [[(str(n), str(len(texts)))] for n in range(1, len(texts) + 1)]
+
+
+def test_a_stamp_the_same_on_two_tracks_renders_once_and_numbers_both(tmp_path):
+    curriculum = load_curriculum(MINI)
+    batches = [handout_batch(tailor(curriculum, track_id), tmp_path / "build" / track_id) for track_id in ("alpha", "beta")]
+    report = refresh_handouts(batches)
+    stamps = [label for label in report.pieces_rendered if label.startswith("stamp:")]
+    assert len(stamps) == len(set(stamps)), "each length of stamp rendered once for both tracks"
+    lengths = {track: {len(pypdf.PdfReader(b.folder / d.name).pages) for d in b.documents}
+               for track, b in zip(("alpha", "beta"), batches)}
+    assert lengths["alpha"] & lengths["beta"], "the tracks share a document length, so a stamp"
+    for batch in batches:
+        for document in batch.documents:
+            texts = page_texts(batch.folder / document.name)
+            assert [re.findall(r"Page (\d+) of (\d+)", t) for t in texts] == [
+                [(str(n), str(len(texts)))] for n in range(1, len(texts) + 1)], (batch.folder, document.name)
