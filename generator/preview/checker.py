@@ -4,7 +4,8 @@ Most of a check's time goes to the content rules (phrases, numbers, readability,
 which the pages do not need: the pages need the curriculum loaded and the track tailored,
 which the preview does itself. So each save sends the check to this process, which keeps the
 rule data, the pronouncing dictionary and each module's results (check_cache.py, in memory)
-between saves, while the preview builds the pages on the other core; the answer puts the error page up, or takes it down, when it comes.
+between saves, while the preview builds the pages on the other core; the answer puts the error
+page up, or takes it down, when it comes.
 """
 
 from __future__ import annotations
