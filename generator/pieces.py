@@ -313,9 +313,10 @@ class _Run:
                 message = message.replace(str(job.target), str(job.document))
             raise PdfTimeLimit(message) from None
         for key, (_, job) in missing.items():
-            if key not in unique:
+            rendered = first[key[1:]]
+            if key != rendered:
                 with _partial(job.target) as partial:
-                    shutil.copyfile(unique[first[key[1:]]][1].target, partial)
+                    shutil.copyfile(missing[rendered][1].target, partial)
                 self.pieces[key[0]].record(key[1], key[2])
                 self.reused += 1
 
