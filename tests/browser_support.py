@@ -187,6 +187,23 @@ class RequestLog:
         return [url for url in self.urls if not url.startswith(prefixes)]
 
 
+PHONE = {"width": 375, "height": 740}
+# An element the reader would have to scroll sideways: one that scrolls, and is wider inside than out.
+_SIDEWAYS_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(element => {
+  const overflow = getComputedStyle(element).overflowX;
+  return (overflow === 'auto' || overflow === 'scroll') && element.checkVisibility() && element.clientWidth > 0
+    && element.scrollWidth > element.clientWidth + 1;
+}).map(element => element.tagName.toLowerCase() + '.' + [...element.classList].join('.'))"""
+_PAGE_SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
+
+
+def sideways_scrolling(page: Page, *, elements: bool = True) -> list[str]:
+    """What the reader would have to scroll sideways on the page as it is now: the page itself
+    ("page"), and unless `elements` is false, each element that scrolls and is wider inside than out."""
+    page_scrolls = ["page"] if page.evaluate(_PAGE_SCROLLS_SIDEWAYS) else []
+    return page_scrolls + (page.evaluate(_SIDEWAYS_SCROLLERS) if elements else [])
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.2 AA and best-practice violations on the page as it is now."""
     page.evaluate(AXE_SCRIPT)

@@ -10,7 +10,7 @@ from typing import Callable, Iterator, Sequence
 
 import pytest
 from filelock import FileLock
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Route, sync_playwright
 from playwright.sync_api import Page as BrowserPage
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, TRACKS, RequestLog, SiteServer
@@ -229,26 +229,51 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
+# Material's search worker fetches the track's search index and builds it on every page load:
+# about 0.3 s of processor time a page, half of what a page costs. A tab that does not search
+# gets the index with its settings and no pages, so its pages load as they are, minus that.
+SEARCH_INDEX = "**/search/search_index.json"
+# Where the pages of any tab may fetch from: the test's own servers and files, nowhere else.
+LOCAL_ORIGINS = ("http://127.0.0.1:", "file://", "data:", "blob:")
+
+
+def _index_without_pages(route: Route) -> None:
+    response = route.fetch()
+    route.fulfill(response=response, json={**response.json(), "docs": []})
+
+
 @pytest.fixture
 def open_tab(chromium) -> Iterator[Callable[..., Tab]]:
-    """Open tabs, each in a new context (desktop size unless a viewport is given); all closed after the test."""
-    contexts: list[BrowserContext] = []
+    """Open tabs, each in a new context (desktop size unless a viewport is given), with an empty
+    search index unless `search` is asked for; all closed after the test. Every request any page
+    made must have stayed on this machine: each browser test checks privacy as it goes."""
+    tabs: list[tuple[BrowserContext, RequestLog]] = []
 
-    def open_one(viewport: dict[str, int] | None = None) -> Tab:
+    def open_one(viewport: dict[str, int] | None = None, *, search: bool = False) -> Tab:
         context = chromium.new_context(viewport=viewport or DESKTOP)
-        contexts.append(context)
         requests = RequestLog()
+        tabs.append((context, requests))
         context.on("request", requests.record)
+        if not search:
+            context.route(SEARCH_INDEX, _index_without_pages)
         return Tab(context.new_page(), requests)
 
     yield open_one
-    for context in contexts:
+    for context, _ in tabs:
         context.close()
+    for _, requests in tabs:
+        assert requests.not_from(*LOCAL_ORIGINS) == [], "a page fetched from another host"
 
 
 @pytest.fixture
 def tab(open_tab) -> Tab:
     return open_tab()
+
+
+@pytest.fixture
+def search_tab(open_tab) -> Tab:
+    """A tab whose pages load the track's whole search index."""
+    return open_tab(search=True)
 
 
 # --- the order files are handed to the test processes --------------------------------------

@@ -1,5 +1,6 @@
-"""Accessibility in headless Chromium: axe-core at WCAG 2.2 AA on every kind of page, and
-every type of worksheet field filled in and printed with the keyboard alone."""
+"""Accessibility in headless Chromium: axe-core at WCAG 2.2 AA on every kind of page (and on open
+search results, in test_browser_site), and every type of worksheet field filled in and printed
+with the keyboard alone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from browser_support import (MISSING_PAGE, TRACKS, axe_violations, describe, page_types, stub_print,
-                             track_view, worksheets_with_every_field_type)
+                             worksheets_with_every_field_type)
 
 PAGE_KINDS = list(page_types(TRACKS[0]))
 # Every kind of page once, the kinds dealt out over the tracks in turn; and every track's module
@@ -32,16 +33,6 @@ def test_hub_has_no_axe_violations(tab, site_server, path):
     response = tab.page.goto(site_server.url(path))
     assert response is not None and response.status == (404 if path else 200)
     violations = axe_violations(tab.page)
-    assert violations == [], describe(violations)
-
-
-@pytest.mark.parametrize("track_id", TRACKS)
-def test_open_search_with_results_has_no_axe_violations(tab, site_server, track_id):
-    page = tab.page
-    page.goto(site_server.url(page_types(track_id)["home"]))
-    module = track_view(track_id).weeks[0].sessions[0].module
-    search_for(page, module.title)
-    violations = axe_violations(page)
     assert violations == [], describe(violations)
 
 

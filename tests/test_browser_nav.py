@@ -15,20 +15,13 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser_support import TRACKS, SiteServer, page_types, track_view, worksheets_spread_over_tracks
+from browser_support import (PHONE, TRACKS, SiteServer, page_types, sideways_scrolling, track_view,
+                             worksheets_spread_over_tracks)
 from conftest import DESKTOP, MINI, with_pdf_cache_of
 from generator.cli import main
 from generator.wayfinding import in_schedule_order
 
-PHONE = {"width": 375, "height": 740}
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
-# An element the reader would have to scroll sideways: one that scrolls, and is wider inside than out.
-SIDEWAYS_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(element => {
-  const overflow = getComputedStyle(element).overflowX;
-  return (overflow === 'auto' || overflow === 'scroll') && element.checkVisibility() && element.clientWidth > 0
-    && element.scrollWidth > element.clientWidth + 1;
-}).map(element => element.tagName.toLowerCase() + '.' + [...element.classList].join('.'))"""
-PAGE_SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > window.innerWidth"
 
 
 @pytest.fixture(scope="session")
@@ -114,7 +107,8 @@ def test_a_module_link_goes_to_this_tracks_page_or_stays_words(tab, dated_site):
     expect(page.get_by_role("article").get_by_role("link", name="Talking together")).to_have_count(0)
 
 
-@pytest.mark.parametrize("track_id", TRACKS)
+# Every track's order is test_nav's (from the built pages' neighbours); here a reader clicks along one.
+@pytest.mark.parametrize("track_id", TRACKS[:1])
 def test_next_links_walk_the_schedule_and_the_menu_has_no_facilitator_guide(tab, site_server, track_id):
     view = track_view(track_id)
     first = next(s.module for s in view.sessions() if not view.for_families(s.module))
@@ -138,19 +132,23 @@ def test_next_links_walk_the_schedule_and_the_menu_has_no_facilitator_guide(tab,
 
 # --- the way back to the hub and the other tracks ---------------------------------------------
 
-@pytest.mark.parametrize("track_id", TRACKS)
-def test_every_track_page_reaches_the_hub_and_the_other_tracks(tab, site_server, track_id):
+# One footer template serves every page: a page at each depth, and the 404 page (absolute links),
+# the kinds dealt out over the tracks in turn, so that each track's list of the others is seen too.
+FOOTER_KINDS = ("home", "schedule", "module", "facilitator week", "404")
+FOOTER_PAGES = [(TRACKS[index % len(TRACKS)], kind) for index, kind in enumerate(FOOTER_KINDS)]
+
+
+def test_every_track_page_reaches_the_hub_and_the_other_tracks(tab, site_server):
     page = tab.page
-    program = track_view(track_id).program
-    # One footer template serves every page: a page at each depth, and the 404 page (absolute links).
-    for kind in ("home", "schedule", "module", "facilitator week", "404"):
+    for track_id, kind in FOOTER_PAGES:
+        program = track_view(track_id).program
         page.goto(site_server.url(page_types(track_id)[kind]))
         footer = page.get_by_role("contentinfo")
         expect(footer).to_contain_text(" ".join(program.disclaimer.split()))  # inside the landmark
         hub = footer.get_by_role("link", name=f"All groups of {program.name}")
-        assert hub.evaluate("a => a.href") == site_server.url("index.html"), kind
+        assert hub.evaluate("a => a.href") == site_server.url("index.html"), (track_id, kind)
         others = footer.locator(".psy-tracks a:not([data-psy-hub])").evaluate_all("links => links.map(a => a.href)")
-        assert others == [site_server.url(f"{t}/") for t in TRACKS if t != track_id], kind
+        assert others == [site_server.url(f"{t}/") for t in TRACKS if t != track_id], (track_id, kind)
     hub.click()
     expect(page.get_by_role("heading", name="Choose your group")).to_be_visible()
 
@@ -162,15 +160,16 @@ def test_no_element_scrolls_sideways(open_tab, dated_site, site_server, width):
     page = open_tab(WIDTHS[width]).page
     mini_pages = [dated_site.url(f"alpha/{p}") for p in ("", "schedule/", "modules/skills/breathing/",
                                                          "worksheets/log/", "families/", "topics/")]
+    # On a phone, every bundled page of every kind and every worksheet is checked by
+    # test_browser_site's phone test; on a desktop, the worksheets with tables, the widest.
     table_worksheets = [site_server.url(f"{t}/worksheets/{w}/") for t, w in worksheets_spread_over_tracks()
                         if any(f.type == "table" for f in track_view(t).worksheets[w].fields)]
     assert table_worksheets, "the bundled curriculum has worksheets with tables"
     wide = {}
-    for url in mini_pages + table_worksheets:
+    for url in mini_pages + (table_worksheets if width == "desktop" else []):
         page.goto(url)
-        scrollers = page.evaluate(SIDEWAYS_SCROLLERS)
-        if scrollers or page.evaluate(PAGE_SCROLLS_SIDEWAYS):
-            wide[url] = scrollers
+        if scrolling := sideways_scrolling(page):
+            wide[url] = scrolling
     assert wide == {}
 
 

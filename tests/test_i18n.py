@@ -248,8 +248,8 @@ def test_spanish_pages_have_no_axe_violations(tab, bilingual_server, path):
     assert violations == [], describe(violations)
 
 
-def test_search_in_spanish_finds_a_spanish_word(tab, bilingual_server):
-    page = tab.page
+def test_search_in_spanish_finds_a_spanish_word(search_tab, bilingual_server):
+    page = search_tab.page
     page.goto(bilingual_server.url("es/alpha/"))
     expect(page.locator(".md-search__input")).to_have_attribute("placeholder", "Búsqueda")
     search_for(page, "calendario")

@@ -44,14 +44,14 @@ def test_a_track_built_as_pages_only_has_no_offline_copy_and_placeholder_pdfs(bu
 
 
 @pytest.mark.parametrize("track_id", [PDF_TRACK])
-def test_offline_copy_works_from_file_urls_with_search(tab, bundled_site, tmp_path, track_id):
+def test_offline_copy_works_from_file_urls_with_search(search_tab, bundled_site, tmp_path, track_id):
     with zipfile.ZipFile(offline_zip(bundled_site, track_id)) as archive:
         archive.extractall(tmp_path)
     folder = tmp_path / f"{track_id}-offline"
     html = "\n".join(path.read_text(encoding="utf-8") for path in folder.rglob("*.html"))
     assert "unpkg" not in html and "<script src=\"http" not in html
 
-    page = tab.page
+    page = search_tab.page
     page.goto((folder / "index.html").as_uri())
     expect(page.locator(".psy-crisis")).to_be_visible()
     module = track_view(track_id).weeks[1].sessions[0].module
@@ -64,4 +64,4 @@ def test_offline_copy_works_from_file_urls_with_search(tab, bundled_site, tmp_pa
 
     page.goto((folder / "worksheets" / f"{next(iter(track_view(track_id).worksheets))}.html").as_uri())
     expect(page.locator("[data-psy-controls]")).to_be_visible()
-    assert tab.requests.urls and tab.requests.not_from(folder.as_uri() + "/") == []
+    assert search_tab.requests.urls and search_tab.requests.not_from(folder.as_uri() + "/") == []

@@ -268,8 +268,8 @@ def test_hostile_values_show_as_text(hostile_server, tab):
     assert page.title().startswith("\u2039/title\u203a")  # the look-alikes, not markup
 
 
-def test_csp_blocks_injected_inline_script_but_the_site_still_works(hostile_server, tab):
-    page = tab.page
+def test_csp_blocks_injected_inline_script_but_the_site_still_works(hostile_server, search_tab):
+    page = search_tab.page
     stub_print(page)
     page.goto(hostile_server.url("alpha/worksheets/log/"))
     blocked = page.evaluate("""() => new Promise(resolve => {

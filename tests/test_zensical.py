@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 import test_browser_accessibility as accessibility
 import test_browser_site as site
 import test_offline_copy as offline
-from browser_support import IN_CI, SiteServer, axe_violations, describe, page_types, track_view
+from browser_support import IN_CI, SiteServer, axe_violations, describe, track_view
 from conftest import BUNDLED, BUNDLED_TRACKS, PDF_TRACK, build_site, html_pages, published_tracks_from, read_page
 from generator.engines import SiteBuildError, get_engine
 
@@ -102,31 +102,21 @@ def is_known_search_gap(rule: str, target: list) -> bool:
         rule == "color-contrast" and "-path > li" in where)
 
 
-def test_open_search_with_results_has_no_axe_violations(tab, zensical_server):
-    tab.page.goto(zensical_server.url(f"{TRACK}/"))
-    search_for(tab.page, track_view(TRACK).weeks[0].sessions[0].module.title)
-    violations = axe_violations(tab.page)
+def test_typing_a_module_title_finds_it_and_the_results_pass_axe_and_stay_local(search_tab, zensical_server):
+    page = search_tab.page
+    module = track_view(TRACK).weeks[1].sessions[0].module
+    page.goto(zensical_server.url(f"{TRACK}/"))
+    search_for(page, module.title)
+    expect(module_result(page, module)).to_contain_text(module.title)
+    violations = axe_violations(page)
     others = [{**v, "nodes": [n for n in v["nodes"] if not is_known_search_gap(v["id"], n["target"])]}
               for v in violations]
     others = [v for v in others if v["nodes"]]
     assert others == [], describe(others)
     # Zensical's own search component may report these two (out of the theme's reach); nothing else.
     assert {v["id"] for v in violations} <= {"scrollable-region-focusable", "color-contrast"}
-
-
-def test_every_request_goes_to_the_local_server(tab, zensical_server):
-    for path in page_types(TRACK).values():
-        tab.page.goto(zensical_server.url(path))
-    search_for(tab.page, track_view(TRACK).weeks[0].sessions[0].module.title)
-    assert any("/workers/search." in url for url in tab.requests.urls), "the search worker's requests are seen too"
-    assert tab.requests.not_from(zensical_server.url()) == []
-
-
-def test_typing_a_module_title_finds_that_module(tab, zensical_server):
-    module = track_view(TRACK).weeks[1].sessions[0].module
-    tab.page.goto(zensical_server.url(f"{TRACK}/"))
-    search_for(tab.page, module.title)
-    expect(module_result(tab.page, module)).to_contain_text(module.title)
+    assert any("/workers/search." in url for url in search_tab.requests.urls), "the search worker's requests are seen"
+    assert search_tab.requests.not_from(zensical_server.url()) == []
 
 
 def test_worksheet_answers_are_kept_only_when_asked(tab, zensical_server):
@@ -150,14 +140,14 @@ def test_offline_copy_is_linked_and_complete(zensical_site):
     assert any(name.startswith(f"{TRACK}-offline/handouts/") for name in names)
 
 
-def test_offline_copy_works_from_file_urls_with_search(tab, zensical_site, tmp_path):
+def test_offline_copy_works_from_file_urls_with_search(search_tab, zensical_site, tmp_path):
     with zipfile.ZipFile(offline.offline_zip(zensical_site, TRACK)) as archive:
         archive.extractall(tmp_path)
     folder = tmp_path / f"{TRACK}-offline"
     html = "\n".join(path.read_text(encoding="utf-8") for path in folder.rglob("*.html"))
     assert "unpkg" not in html and "<script src=\"http" not in html
 
-    page = tab.page
+    page = search_tab.page
     page.goto((folder / "index.html").as_uri())
     expect(page.locator(".psy-crisis")).to_be_visible()
     module = track_view(TRACK).weeks[1].sessions[0].module
@@ -170,7 +160,7 @@ def test_offline_copy_works_from_file_urls_with_search(tab, zensical_site, tmp_p
 
     page.goto((folder / "worksheets" / f"{next(iter(track_view(TRACK).worksheets))}.html").as_uri())
     expect(page.locator("[data-psy-controls]")).to_be_visible()
-    assert tab.requests.urls and tab.requests.not_from(folder.as_uri() + "/") == []
+    assert search_tab.requests.urls and search_tab.requests.not_from(folder.as_uri() + "/") == []
 
 
 def test_a_broken_link_stops_the_zensical_build_with_its_place(tmp_path):
