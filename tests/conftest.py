@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -17,6 +18,7 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, TRACKS, RequestLog, 
 from generator.build import BuildPaths, BuildReport, build
 from generator.cli import main
 from generator.load import load_curriculum
+from generator.progress import SILENT, Progress, for_stream
 from generator.locales import available_languages
 from generator.publish import BUILD_MARKER, OUTPUT_MARKER
 
@@ -68,13 +70,13 @@ BUNDLED_TRACKS = TRACKS
 
 
 def build_site(curriculum: Path, work: Path, tracks: Sequence[str] = (), *, pdf_tracks: Sequence[str] | None = None,
-               portable: bool = False, engine: str | None = None) -> BuildReport:
+               portable: bool = False, engine: str | None = None, progress: Progress = SILENT) -> BuildReport:
     """`psychoed build` (the same function the command calls) of `curriculum` into work/site and
     work/build. With `pdf_tracks`, the other tracks are built as pages only: no PDFs rendered
     (their handout links lead to empty placeholders) and no offline copy."""
     paths = BuildPaths(curriculum, work / "site", work / "build")
     pages_only = () if pdf_tracks is None else [t for t in load_curriculum(curriculum).tracks if t not in pdf_tracks]
-    return build(paths, tracks, portable=portable, engine=engine, pages_only=pages_only)
+    return build(paths, tracks, portable=portable, engine=engine, pages_only=pages_only, progress=progress)
 
 
 def published_tracks_from(built_site: Path, out: Path, track_ids: Sequence[str]) -> Path:
@@ -114,14 +116,20 @@ def made_once(tmp_path_factory, worker_id: str, name: str, make: Callable[[Path]
 
 
 
+MINI_PROGRESS = "progress.txt"  # in built_mini's folder: what its build printed
+
+
 @pytest.fixture(scope="session")
 def built_mini(tmp_path_factory, worker_id) -> Path:
     """The unedited mini fixture built once: WORK/curriculum, WORK/site, WORK/build (with the PDF
-    cache). Read-only: copy what a test changes."""
+    cache), and WORK/progress.txt, the build's progress lines (not on a terminal). Read-only:
+    copy what a test changes."""
 
     def make(work: Path) -> None:
         shutil.copytree(MINI, work / "curriculum")
-        build_site(work / "curriculum", work)
+        progress = io.StringIO()
+        build_site(work / "curriculum", work, progress=for_stream(progress))
+        (work / MINI_PROGRESS).write_text(progress.getvalue(), encoding="utf-8")
 
     return made_once(tmp_path_factory, worker_id, "built-mini", make)
 
@@ -229,17 +237,19 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
-# Material's search worker fetches the track's search index and builds it on every page load:
-# about 0.3 s of processor time a page, half of what a page costs. A tab that does not search
-# gets the index with its settings and no pages, so its pages load as they are, minus that.
-SEARCH_INDEX = "**/search/search_index.json"
+# The search worker fetches the track's search index and builds it on every page load: about
+# 0.3 s of processor time a page, half of what a page costs. A tab that does not search gets the
+# index with its settings and no pages, so its pages load as they are, minus that.
+SEARCH_INDEXES = ("**/search/search_index.json", "**/search.json")  # MkDocs', Zensical's
+INDEXED_PAGES = ("docs", "items")  # the list of pages in each
 # Where the pages of any tab may fetch from: the test's own servers and files, nowhere else.
 LOCAL_ORIGINS = ("http://127.0.0.1:", "file://", "data:", "blob:")
 
 
 def _index_without_pages(route: Route) -> None:
     response = route.fetch()
-    route.fulfill(response=response, json={**response.json(), "docs": []})
+    index = {key: [] if key in INDEXED_PAGES else value for key, value in response.json().items()}
+    route.fulfill(response=response, json=index)
 
 
 @pytest.fixture
@@ -255,7 +265,8 @@ def open_tab(chromium) -> Iterator[Callable[..., Tab]]:
         tabs.append((context, requests))
         context.on("request", requests.record)
         if not search:
-            context.route(SEARCH_INDEX, _index_without_pages)
+            for index in SEARCH_INDEXES:
+                context.route(index, _index_without_pages)
         return Tab(context.new_page(), requests)
 
     yield open_one

@@ -1,7 +1,7 @@
 """Only the work an edit needs: the build manifest, the check cache and the progress lines.
 
-One real build of the mini fixture (two tracks, 13 PDFs) is made per module; each test works on
-its own copy of that project folder (curriculum, site and build folder moved as a whole, which
+The one real build of the mini fixture (two tracks, 13 PDFs) that the test run shares; each
+test works on its own copy of that project folder (curriculum, site and build folder moved as a whole, which
 keeps them up to date), so a test pays only for the rebuild it checks.
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import MINI_PROGRESS
 from generator.build import BuildPaths, build
 from generator.build_cache import MANIFEST_FILE
 from generator.check import check_curriculum
@@ -38,13 +39,9 @@ def file_times(folder: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def built_once(tmp_path_factory) -> Built:
-    project = tmp_path_factory.mktemp("incremental") / "project"
-    shutil.copytree(MINI, project / "curriculum")
-    stream = io.StringIO()  # not a terminal: plain lines
-    report = build(paths_of(project), progress=for_stream(stream))
-    assert sorted(report.tracks) == ["alpha", "beta"] and len(report.pdfs_rendered) == 13
-    return Built(project, stream.getvalue())
+def built_once(built_mini) -> Built:
+    """The shared first build of the mini fixture (conftest's built_mini): read-only, copied by `project`."""
+    return Built(built_mini, (built_mini / MINI_PROGRESS).read_text(encoding="utf-8"))
 
 
 @pytest.fixture

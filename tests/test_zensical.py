@@ -18,7 +18,9 @@ import test_browser_accessibility as accessibility
 import test_browser_site as site
 import test_offline_copy as offline
 from browser_support import IN_CI, SiteServer, axe_violations, describe, track_view
-from conftest import BUNDLED, BUNDLED_TRACKS, PDF_TRACK, build_site, html_pages, published_tracks_from, read_page
+from conftest import (BUNDLED, BUNDLED_TRACKS, PDF_TRACK, build_site, html_pages, published_tracks_from, read_page,
+                      with_pdf_cache_of)
+from generator.check_cache import CACHE_FILE as CHECK_CACHE
 from generator.engines import SiteBuildError, get_engine
 
 TRACK = PDF_TRACK  # the bundled track whose PDFs the shared MkDocs build rendered
@@ -32,11 +34,12 @@ if importlib.util.find_spec("zensical") is None:
 
 @pytest.fixture(scope="session")
 def zensical_site(bundled_site, tmp_path_factory) -> Path:
-    """One bundled track built with Zensical, with its offline copy; the PDFs come from the
-    MkDocs build's cache, as nothing in them depends on the engine. The other tracks are already
+    """One bundled track built with Zensical, with its offline copy; the PDFs and the check's
+    results come from the MkDocs build's caches, as nothing in them depends on the engine. The other tracks are already
     published (copied from the MkDocs build), so this partial build builds TRACK alone."""
     work = tmp_path_factory.mktemp("zensical")
-    shutil.copytree(bundled_site / "build" / TRACK / "handouts", work / "build" / TRACK / "handouts")
+    with_pdf_cache_of(bundled_site / "build", work / "build")
+    shutil.copyfile(bundled_site / "build" / CHECK_CACHE, work / "build" / CHECK_CACHE)  # the same curriculum checked
     published_tracks_from(bundled_site / "site", work / "site", [t for t in BUNDLED_TRACKS if t != TRACK])
     report = build_site(BUNDLED, work, [TRACK], engine="zensical", portable=True)
     assert report.tracks == [TRACK]
