@@ -14,7 +14,7 @@ site: setup
 	$(BIN)/psychoed build --portable $(if $(SITE_URL),--site-url $(SITE_URL))
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
-test: EXTRA_PACKAGES = chromium
+test: EXTRA_PACKAGES = chromium poppler-utils
 test: setup
 	$(BIN)/python -m pytest
 

@@ -1,4 +1,5 @@
-"""PDF handouts: real WeasyPrint PDFs, read back with pypdf.
+"""PDF handouts: real WeasyPrint PDFs, read back with PDFium (text, sizes, fills) and pypdf
+(outline, metadata, forms).
 
 The bundled curriculum's PDFs come from the session's one `bundled_site` build, which renders
 them for one track (PDF_TRACK); the cache, the `handouts` command and large print use the small
@@ -8,7 +9,6 @@ fixture curriculum.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import pypdf
 import pytest
 
 from conftest import BUNDLED, PDF_TRACK, read_page
-from page_fill import PageFill, fill_of, read_page as read_pdf_page
+from page_fill import PageFill, fill_of, read_pages
 from generator.handouts import handbook_parts
 from generator.load import load_curriculum
 from generator.render import packet_sessions, week_packets
@@ -37,7 +37,7 @@ def squash(text: str) -> str:
 
 
 def page_texts(path: Path) -> list[str]:
-    return [squash(page.extract_text()) for page in pypdf.PdfReader(path).pages]
+    return [squash(read.text) for read in read_pages(path)]
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,9 @@ class PdfText:
 
 
 def read_pdf(path: Path) -> PdfText:
-    """The text and the fill of every page, in one pass of pypdf over each (the slow part)."""
+    """The text and the fill of every page, in one pass over each."""
     pages, body, fills = [], [], []
-    for page in pypdf.PdfReader(path).pages:
-        read = read_pdf_page(page)
+    for read in read_pages(path):
         pages.append(squash(read.text))
         body += [text for text, _, size in read.runs if size >= 12 and text.strip() != "•"]  # bullets come out of order
         fills.append(fill_of(read))
@@ -60,10 +59,9 @@ def read_pdf(path: Path) -> PdfText:
 
 @pytest.fixture(scope="session")
 def bundled_pdfs(bundled_site) -> dict[str, dict[str, PdfText]]:
-    """track → handout path (under handouts/) → its text, for PDF_TRACKS. Read on every core."""
+    """track → handout path (under handouts/) → its text, for PDF_TRACKS."""
     files = sorted(path for track_id in PDF_TRACKS for path in (bundled_site / "site").glob(f"{track_id}/handouts/**/*.pdf"))
-    with ProcessPoolExecutor() as pool:
-        texts = list(pool.map(read_pdf, files, chunksize=8))
+    texts = [read_pdf(path) for path in files]
     pdfs: dict[str, dict[str, PdfText]] = {track_id: {} for track_id in PDF_TRACKS}
     for path, text in zip(files, texts):
         track_id = path.relative_to(bundled_site / "site").parts[0]
@@ -230,13 +228,7 @@ def test_pdf_metadata_and_paper(bundled_site):
 
 def text_sizes(path: Path) -> list[tuple[float, str]]:
     """(size in points, text) of every run of text in the PDF."""
-    runs: list[tuple[float, str]] = []
-    for page in pypdf.PdfReader(path).pages:
-        def visit(text, cm, tm, font, size):
-            if text.strip():
-                runs.append((round(abs(size * tm[0] * cm[0]), 1), text))
-        page.extract_text(visitor_text=visit)
-    return runs
+    return [(round(size, 1), text) for read in read_pages(path) for text, _, size in read.runs]
 
 
 def test_body_text_is_at_least_12_points(bundled_site):
