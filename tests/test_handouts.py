@@ -260,8 +260,8 @@ def handouts_of(out: Path, track_id: str) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*.pdf"))}
 
 
-def test_large_print_is_larger(psychoed, mini, tmp_path):
-    out, build = tmp_path / "site", tmp_path / "build"
+def test_large_print_is_larger(psychoed, mini, warm_build_dir, tmp_path):
+    out, build = tmp_path / "site", warm_build_dir  # the standard PDFs come from the shared build's cache
     assert psychoed("handouts", "--curriculum", mini, "--out", out, "--build-dir", build, "--track", "alpha").code == 0
     run = psychoed("handouts", "--curriculum", mini, "--out", out, "--build-dir", build, "--track", "alpha",
                    "--large-print")
@@ -275,8 +275,8 @@ def test_large_print_is_larger(psychoed, mini, tmp_path):
             assert len(pypdf.PdfReader(large).pages) > len(pypdf.PdfReader(standard).pages), name
 
 
-def test_handouts_command_builds_only_what_is_asked(psychoed, mini, tmp_path):
-    out, build = tmp_path / "site", tmp_path / "build"
+def test_handouts_command_builds_only_what_is_asked(psychoed, mini, warm_build_dir, tmp_path):
+    out, build = tmp_path / "site", warm_build_dir
     run = psychoed("handouts", "--curriculum", mini, "--out", out, "--build-dir", build, "--week", "1")
     assert run.code == 0, run.err
     assert set(handouts_of(out, "alpha")) == {"week-01.pdf", "week-01-families.pdf", "facilitator-week-01.pdf",
@@ -347,8 +347,8 @@ def test_cache_renders_only_what_changed(psychoed, mini, warm_build_dir, tmp_pat
     assert "built 1 track(s) (1 unchanged) as 1 site(s), 8 PDFs (6 reused)" in third.out, "only alpha, which schedules the module"
 
 
-def test_a_week_taken_out_of_the_schedule_leaves_no_pdf_behind(psychoed, mini, tmp_path):
-    out, build = tmp_path / "site", tmp_path / "build"
+def test_a_week_taken_out_of_the_schedule_leaves_no_pdf_behind(psychoed, mini, warm_build_dir, tmp_path):
+    out, build = tmp_path / "site", warm_build_dir
     args = ("build", "--curriculum", mini, "--out", out, "--build-dir", build, "--track", "alpha")
     assert psychoed(*args).code == 0
     assert (build / "alpha" / "handouts" / "week-02.pdf").is_file()

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from browser_support import SiteServer, axe_violations, describe
-from conftest import BUNDLED, MINI, read_page
+from conftest import BUNDLED, MINI, read_page, with_pdf_cache_of
 from generator import locales
 from generator.build import BuildPaths, build
 from generator.cli import main
@@ -80,10 +80,12 @@ def test_text_fills_placeholders_and_refuses_unknown_keys():
 # --- the Spanish edition, built once ------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def bilingual(tmp_path_factory) -> Path:
+def bilingual(tmp_path_factory, built_mini) -> Path:
     """The mini curriculum with `translations: {es: {tracks: [alpha], fallback: true}}` (no content
-    overlays: the author text stays English), a dated alpha track and Spanish crisis help, built with MkDocs; returns the published site folder."""
+    overlays: the author text stays English), a dated alpha track and Spanish crisis help, built
+    with MkDocs from the shared build's PDF cache; returns the published site folder."""
     work = tmp_path_factory.mktemp("bilingual")
+    with_pdf_cache_of(built_mini / "build", work / "build")  # the PDFs the changes leave alone are not rendered again
     curriculum = work / "curriculum"
     shutil.copytree(MINI, curriculum)
     with (curriculum / "program.yml").open("a", encoding="utf-8") as program:
