@@ -18,8 +18,8 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, TRACKS, RequestLog, 
 from generator.build import BuildPaths, BuildReport, build
 from generator.cli import main
 from generator.load import load_curriculum
-from generator.progress import SILENT, Progress, for_stream
 from generator.locales import available_languages
+from generator.progress import SILENT, Progress, for_stream
 from generator.publish import BUILD_MARKER, OUTPUT_MARKER
 
 REPO = Path(__file__).resolve().parent.parent

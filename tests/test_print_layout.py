@@ -279,3 +279,24 @@ def test_a_piece_renders_the_same_with_its_shared_css_parsed_once(tmp_path):
     fitted_document(handout.html, PDF_OPTIONS).write_pdf(inline, **PDF_OPTIONS)  # tightened alike (page_fit.py)
     pages = [[" ".join(page.extract_text().split()) for page in pypdf.PdfReader(pdf).pages] for pdf in (lifted, inline)]
     assert pages[0] == pages[1], "the same words on the same pages: the shared CSS was applied"
+
+
+# --- the page reader the no-wasted-page tests rely on (tests/page_fill.py) --------------------
+
+def test_the_page_reader_tells_a_nearly_empty_page_from_a_full_one_and_a_ruled_one(tmp_path):
+    from weasyprint import HTML
+
+    from page_fill import page_fills
+
+    prose = "<p>" + " ".join(["Slow breathing calms the body and the mind."] * 60) + "</p>"
+    html = f"""<style>@page {{ size: letter; margin: 1in; @bottom-center {{ content: "Page " counter(page);
+               font-size: 8pt }} }} body {{ font-size: 12pt }} .ruled {{ border-bottom: 1px solid; height: 1.5em }}
+               .next {{ break-before: page }}</style>
+               {prose}<h2 class="next">Practice</h2><p>Breathe slowly.</p>
+               <h2 class="next">Notes</h2>{'<div class="ruled"></div>' * 30}"""
+    path = tmp_path / "fills.pdf"
+    HTML(string=html).write_pdf(path)
+    full, nearly_empty, ruled = page_fills(path)
+    assert not full.nearly_empty and full.words > 300
+    assert nearly_empty.nearly_empty and nearly_empty.words == 3
+    assert not ruled.nearly_empty and ruled.words == 1 and ruled.used > 0.5, "write-in lines count as content"
