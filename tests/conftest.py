@@ -11,10 +11,10 @@ from typing import Callable, Iterator, Sequence
 
 import pytest
 from filelock import FileLock
-from playwright.sync_api import Browser, BrowserContext, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from playwright.sync_api import Page as BrowserPage
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, TRACKS, RequestLog, SiteServer
+from browser_support import CHROMIUM, CHROMIUM_ARGS, IN_CI, TRACKS, WITHOUT_SEARCH_INDEX, RequestLog, SiteServer
 from generator.build import BuildPaths, BuildReport, build
 from generator.cli import main
 from generator.load import load_curriculum
@@ -237,36 +237,23 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
-# The search worker fetches the track's search index and builds it on every page load: about
-# 0.3 s of processor time a page, half of what a page costs. A tab that does not search gets the
-# index with its settings and no pages, so its pages load as they are, minus that.
-SEARCH_INDEXES = ("**/search/search_index.json", "**/search.json")  # MkDocs', Zensical's
-INDEXED_PAGES = ("docs", "items")  # the list of pages in each
 # Where the pages of any tab may fetch from: the test's own servers and files, nowhere else.
 LOCAL_ORIGINS = ("http://127.0.0.1:", "file://", "data:", "blob:")
 
 
-def _index_without_pages(route: Route) -> None:
-    response = route.fetch()
-    index = {key: [] if key in INDEXED_PAGES else value for key, value in response.json().items()}
-    route.fulfill(response=response, json=index)
-
-
 @pytest.fixture
 def open_tab(chromium) -> Iterator[Callable[..., Tab]]:
-    """Open tabs, each in a new context (desktop size unless a viewport is given), with an empty
-    search index unless `search` is asked for; all closed after the test. Every request any page
+    """Open tabs, each in a new context (desktop size unless a viewport is given), served an empty
+    search index by the test's servers unless `search` is asked for; all closed after the test. Every request any page
     made must have stayed on this machine: each browser test checks privacy as it goes."""
     tabs: list[tuple[BrowserContext, RequestLog]] = []
 
     def open_one(viewport: dict[str, int] | None = None, *, search: bool = False) -> Tab:
-        context = chromium.new_context(viewport=viewport or DESKTOP)
+        context = chromium.new_context(viewport=viewport or DESKTOP,
+                                       extra_http_headers=None if search else WITHOUT_SEARCH_INDEX)
         requests = RequestLog()
         tabs.append((context, requests))
         context.on("request", requests.record)
-        if not search:
-            for index in SEARCH_INDEXES:
-                context.route(index, _index_without_pages)
         return Tab(context.new_page(), requests)
 
     yield open_one
