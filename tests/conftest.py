@@ -263,6 +263,31 @@ def open_tab(chromium) -> Iterator[Callable[..., Tab]]:
         assert requests.not_from(*LOCAL_ORIGINS) == [], "a page fetched from another host"
 
 
+@pytest.fixture(scope="session")
+def _viewing_page(chromium) -> Iterator[Tab]:
+    context = chromium.new_context(viewport=DESKTOP, extra_http_headers=WITHOUT_SEARCH_INDEX)
+    requests = RequestLog()
+    context.on("request", requests.record)
+    yield Tab(context.new_page(), requests)
+    context.close()
+
+
+@pytest.fixture
+def viewing_tab(_viewing_page) -> Iterator[Tab]:
+    """For tests that open pages and look at them (axe, layout, print, links) and leave nothing a
+    page keeps (no answers stored, no clock set, no script added): one page per test process,
+    reused, as a new browser context and its first page cost about 0.5 s, more than three page
+    loads. Each test starts it blank, at desktop size, with screen media; the privacy check of
+    `open_tab` holds for it too."""
+    page, requests = _viewing_page.page, _viewing_page.requests
+    page.goto("about:blank")
+    page.set_viewport_size(DESKTOP)
+    page.emulate_media(media="screen")
+    requests.urls.clear()
+    yield _viewing_page
+    assert requests.not_from(*LOCAL_ORIGINS) == [], "a page fetched from another host"
+
+
 @pytest.fixture
 def tab(open_tab) -> Tab:
     return open_tab()

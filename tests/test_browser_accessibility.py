@@ -20,19 +20,20 @@ AXE_PAGES = list(dict.fromkeys([*((TRACKS[i % len(TRACKS)], kind) for i, kind in
 
 
 @pytest.mark.parametrize(("track_id", "kind"), AXE_PAGES)
-def test_page_has_no_axe_violations(tab, site_server, track_id, kind):
-    response = tab.page.goto(site_server.url(page_types(track_id)[kind]))
+def test_page_has_no_axe_violations(viewing_tab, site_server, track_id, kind):
+    page = viewing_tab.page
+    response = page.goto(site_server.url(page_types(track_id)[kind]))
     assert response is not None and response.status == (404 if kind == "404" else 200)
-    expect(tab.page.locator(".psy-crisis")).to_be_visible()
-    violations = axe_violations(tab.page)
+    expect(page.locator(".psy-crisis")).to_be_visible()
+    violations = axe_violations(page)
     assert violations == [], describe(violations)
 
 
 @pytest.mark.parametrize("path", ["", MISSING_PAGE], ids=["hub", "hub 404"])
-def test_hub_has_no_axe_violations(tab, site_server, path):
-    response = tab.page.goto(site_server.url(path))
+def test_hub_has_no_axe_violations(viewing_tab, site_server, path):
+    response = viewing_tab.page.goto(site_server.url(path))
     assert response is not None and response.status == (404 if path else 200)
-    violations = axe_violations(tab.page)
+    violations = axe_violations(viewing_tab.page)
     assert violations == [], describe(violations)
 
 

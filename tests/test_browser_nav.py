@@ -95,8 +95,8 @@ def test_a_rolling_track_has_no_dates_and_no_this_week(open_tab, dated_site):
 
 # --- where am I: module links, previous / next, menus ----------------------------------------
 
-def test_a_module_link_goes_to_this_tracks_page_or_stays_words(tab, dated_site):
-    page = tab.page
+def test_a_module_link_goes_to_this_tracks_page_or_stays_words(viewing_tab, dated_site):
+    page = viewing_tab.page
     page.goto(dated_site.url("alpha/modules/skills/breathing/"))
     expect(page.locator(".psy-where")).to_contain_text("Week 1, session 1 (Monday, January 11, 2027); "
                                                        "Week 2, session 1 (Monday, January 18, 2027)")
@@ -109,11 +109,11 @@ def test_a_module_link_goes_to_this_tracks_page_or_stays_words(tab, dated_site):
 
 # Every track's order is test_nav's (from the built pages' neighbours); here a reader clicks along one.
 @pytest.mark.parametrize("track_id", TRACKS[:1])
-def test_next_links_walk_the_schedule_and_the_menu_has_no_facilitator_guide(tab, site_server, track_id):
+def test_next_links_walk_the_schedule_and_the_menu_has_no_facilitator_guide(viewing_tab, site_server, track_id):
     view = track_view(track_id)
     first = next(s.module for s in view.sessions() if not view.for_families(s.module))
     expected = in_schedule_order(view, first)[:4]
-    page = tab.page
+    page = viewing_tab.page
     page.goto(site_server.url(f"{track_id}/modules/{first.family}/{first.id}/"))
     expect(page.locator(".psy-pager a.psy-pager__previous")).to_have_count(0)
     for module in expected[1:]:
@@ -138,8 +138,8 @@ FOOTER_KINDS = ("home", "schedule", "module", "facilitator week", "404")
 FOOTER_PAGES = [(TRACKS[index % len(TRACKS)], kind) for index, kind in enumerate(FOOTER_KINDS)]
 
 
-def test_every_track_page_reaches_the_hub_and_the_other_tracks(tab, site_server):
-    page = tab.page
+def test_every_track_page_reaches_the_hub_and_the_other_tracks(viewing_tab, site_server):
+    page = viewing_tab.page
     for track_id, kind in FOOTER_PAGES:
         program = track_view(track_id).program
         page.goto(site_server.url(page_types(track_id)[kind]))
@@ -156,8 +156,9 @@ def test_every_track_page_reaches_the_hub_and_the_other_tracks(tab, site_server)
 # --- layout: nothing scrolls sideways, worksheet tables become cards on a phone -----------------
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_element_scrolls_sideways(open_tab, dated_site, site_server, width):
-    page = open_tab(WIDTHS[width]).page
+def test_no_element_scrolls_sideways(viewing_tab, dated_site, site_server, width):
+    page = viewing_tab.page
+    page.set_viewport_size(WIDTHS[width])
     mini_pages = [dated_site.url(f"alpha/{p}") for p in ("", "schedule/", "modules/skills/breathing/",
                                                          "worksheets/log/", "families/", "topics/")]
     # On a phone, every bundled page of every kind and every worksheet is checked by
@@ -173,8 +174,9 @@ def test_no_element_scrolls_sideways(open_tab, dated_site, site_server, width):
     assert wide == {}
 
 
-def test_on_a_phone_a_worksheet_table_is_one_card_per_row_and_prints_as_a_table(open_tab, dated_site):
-    page = open_tab(PHONE).page
+def test_on_a_phone_a_worksheet_table_is_one_card_per_row_and_prints_as_a_table(viewing_tab, dated_site):
+    page = viewing_tab.page
+    page.set_viewport_size(PHONE)
     page.goto(dated_site.url("alpha/worksheets/log/"))
     row = page.locator(".psy-table tbody tr").first
     assert row.evaluate("tr => getComputedStyle(tr).display") == "block"
@@ -187,8 +189,9 @@ def test_on_a_phone_a_worksheet_table_is_one_card_per_row_and_prints_as_a_table(
     expect(row.locator(".psy-table__cell-label").first).to_be_hidden()
 
 
-def test_on_a_phone_the_header_keeps_the_track_and_the_main_message_stands_out(open_tab, dated_site):
-    page = open_tab(PHONE).page
+def test_on_a_phone_the_header_keeps_the_track_and_the_main_message_stands_out(viewing_tab, dated_site):
+    page = viewing_tab.page
+    page.set_viewport_size(PHONE)
     page.goto(dated_site.url("alpha/modules/skills/breathing/"))
     title = page.locator(".md-header__topic").first
     expect(title).to_contain_text("Alpha")

@@ -102,8 +102,8 @@ PRINTED = [(track_id, ("worksheet", "module")[index % 2]) for index, track_id in
 
 
 @pytest.mark.parametrize(("track_id", "kind"), PRINTED)
-def test_printed_page_has_name_date_lines_and_crisis_footer_but_no_navigation(tab, site_server, track_id, kind):
-    page = tab.page
+def test_printed_page_has_name_date_lines_and_crisis_footer_but_no_navigation(viewing_tab, site_server, track_id, kind):
+    page = viewing_tab.page
     page.goto(site_server.url(page_types(track_id)[kind]))
     page.emulate_media(media="print")
     for selector in SCREEN_ONLY:
@@ -124,8 +124,9 @@ def test_printed_page_has_name_date_lines_and_crisis_footer_but_no_navigation(ta
 # --- phone -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("track_id", TRACKS)
-def test_on_a_phone_no_page_scrolls_sideways_and_crisis_help_shows(open_tab, site_server, track_id):
-    page = open_tab(PHONE).page
+def test_on_a_phone_no_page_scrolls_sideways_and_crisis_help_shows(viewing_tab, site_server, track_id):
+    page = viewing_tab.page
+    page.set_viewport_size(PHONE)
     worksheets = worksheet_share(track_id)  # every worksheet in some track
     wide = {}
     for path in dict.fromkeys([*page_types(track_id).values(), *worksheets]):
@@ -139,8 +140,9 @@ def test_on_a_phone_no_page_scrolls_sideways_and_crisis_help_shows(open_tab, sit
     assert wide == {}
 
 
-def test_the_hub_fits_a_phone(open_tab, site_server):
-    page = open_tab(PHONE).page
+def test_the_hub_fits_a_phone(viewing_tab, site_server):
+    page = viewing_tab.page
+    page.set_viewport_size(PHONE)
     page.goto(site_server.url())
     expect(page.locator(".crisis")).to_be_in_viewport()
     assert sideways_scrolling(page) == []

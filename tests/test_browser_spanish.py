@@ -31,12 +31,13 @@ def spanish_pages() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", list(spanish_pages()))
-def test_spanish_page_is_in_spanish_and_has_no_axe_violations(tab, site_server, kind):
-    response = tab.page.goto(site_server.url(spanish_pages()[kind]))
+def test_spanish_page_is_in_spanish_and_has_no_axe_violations(viewing_tab, site_server, kind):
+    page = viewing_tab.page
+    response = page.goto(site_server.url(spanish_pages()[kind]))
     assert response is not None and response.status == (404 if kind == "404" else 200)
-    assert tab.page.locator("html").get_attribute("lang") == "es"
-    expect(tab.page.locator(".psy-crisis")).to_contain_text(WORDS.text("crisis.title"))
-    violations = axe_violations(tab.page)
+    assert page.locator("html").get_attribute("lang") == "es"
+    expect(page.locator(".psy-crisis")).to_contain_text(WORDS.text("crisis.title"))
+    violations = axe_violations(page)
     assert violations == [], describe(violations)
 
 
@@ -74,8 +75,8 @@ def test_spanish_worksheet_keeps_answers_only_when_asked(tab, site_server):
     assert shown_answers(page) == [] and ANSWER_KEY_PREFIX not in stored_text(page)
 
 
-def test_spanish_hub_offers_both_languages(tab, site_server):
-    page = tab.page
+def test_spanish_hub_offers_both_languages(viewing_tab, site_server):
+    page = viewing_tab.page
     page.goto(site_server.url("es/"))
     assert page.locator("html").get_attribute("lang") == "es"
     expect(page.locator('a[href="addiction/"]')).to_contain_text(spanish_view().track.title)
@@ -84,4 +85,4 @@ def test_spanish_hub_offers_both_languages(tab, site_server):
     page.goto(site_server.url("es/addiction/"))
     page.locator(".md-select__link[hreflang='en']").first.dispatch_event("click")
     expect(page).to_have_url(site_server.url("addiction/"))
-    assert tab.requests.not_from(site_server.url()) == []
+    assert viewing_tab.requests.not_from(site_server.url()) == []

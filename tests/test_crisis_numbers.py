@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import SiteServer
+from browser_support import PHONE, SiteServer
 from conftest import BUNDLED, REPO, build_site, html_pages, read_page
 from generator.build import BuildPaths, build_handouts
 from generator.handouts import handout_documents
@@ -181,10 +181,11 @@ def test_uk_fork_pdfs_print_the_uk_numbers_and_no_us_number(uk_site):
         pdf_text(first_week).split())
 
 
-def test_uk_fork_call_buttons_fit_a_phone_and_name_their_number(open_tab, uk_site):
+def test_uk_fork_call_buttons_fit_a_phone_and_name_their_number(viewing_tab, uk_site):
     server = SiteServer(uk_site.parent)
     try:
-        page = open_tab({"width": 375, "height": 740}).page
+        page = viewing_tab.page
+        page.set_viewport_size(PHONE)
         page.goto(server.url(f"{UK_TRACK}/"))
         call = page.locator(".psy-crisis").get_by_role("link", name="Call 116123", exact=True)
         text = page.locator(".psy-crisis").get_by_role("link", name="Text 85258", exact=True)

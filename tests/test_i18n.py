@@ -242,11 +242,12 @@ def bilingual_server(bilingual):
 
 
 @pytest.mark.parametrize("path", ["es/alpha/", "es/alpha/worksheets/log/", "es/"])
-def test_spanish_pages_have_no_axe_violations(tab, bilingual_server, path):
-    response = tab.page.goto(bilingual_server.url(path))
+def test_spanish_pages_have_no_axe_violations(viewing_tab, bilingual_server, path):
+    page = viewing_tab.page
+    response = page.goto(bilingual_server.url(path))
     assert response is not None and response.status == 200
-    assert tab.page.locator("html").get_attribute("lang") == "es"
-    violations = axe_violations(tab.page)
+    assert page.locator("html").get_attribute("lang") == "es"
+    violations = axe_violations(page)
     assert violations == [], describe(violations)
 
 

@@ -261,8 +261,8 @@ def test_hostile_pages_run_no_script_and_request_nothing_elsewhere(hostile_build
     assert hostile_build.hits == []
 
 
-def test_hostile_values_show_as_text(hostile_server, tab):
-    page = tab.page
+def test_hostile_values_show_as_text(hostile_server, viewing_tab):
+    page = viewing_tab.page
     page.goto(hostile_server.url("alpha/modules/skills/breathing/"))
     assert "</title>" in page.locator("h1").inner_text()
     assert page.title().startswith("\u2039/title\u203a")  # the look-alikes, not markup

@@ -70,8 +70,8 @@ def test_every_page_has_the_crisis_block_and_the_disclaimer(zensical_site):
 
 
 @pytest.mark.parametrize("kind", accessibility.PAGE_KINDS)
-def test_page_has_no_axe_violations(tab, zensical_server, kind):
-    accessibility.test_page_has_no_axe_violations(tab, zensical_server, TRACK, kind)
+def test_page_has_no_axe_violations(viewing_tab, zensical_server, kind):
+    accessibility.test_page_has_no_axe_violations(viewing_tab, zensical_server, TRACK, kind)
 
 
 # Zensical's search is its own component (a dialog in a shadow root, a combobox and a listbox of
@@ -127,8 +127,9 @@ def test_worksheet_answers_are_kept_only_when_asked(tab, zensical_server):
 
 
 @pytest.mark.parametrize("kind", ["worksheet", "module"])
-def test_printed_page_has_crisis_footer_but_no_navigation(tab, zensical_server, kind):
-    site.test_printed_page_has_name_date_lines_and_crisis_footer_but_no_navigation(tab, zensical_server, TRACK, kind)
+def test_printed_page_has_crisis_footer_but_no_navigation(viewing_tab, zensical_server, kind):
+    site.test_printed_page_has_name_date_lines_and_crisis_footer_but_no_navigation(viewing_tab, zensical_server, TRACK,
+                                                                                   kind)
 
 
 def test_offline_copy_is_linked_and_complete(zensical_site):
