@@ -17,7 +17,8 @@ ANSWER_KEY_PREFIX = "psychoed:answers:"
 
 # --- privacy and search ------------------------------------------------------------------
 # Every browser test checks, as its tab closes, that no page fetched from another host (the
-# `open_tab` fixture). These tests open search too, so that the search worker is seen doing so.
+# `open_tab` and `viewing_tab` fixtures). These tests open search too, so that the search worker
+# is seen doing so.
 
 @pytest.mark.parametrize("track_id", TRACKS)
 def test_typing_a_module_title_finds_it_and_the_results_pass_axe_and_stay_local(search_tab, site_server, track_id):
@@ -102,7 +103,8 @@ PRINTED = [(track_id, ("worksheet", "module")[index % 2]) for index, track_id in
 
 
 @pytest.mark.parametrize(("track_id", "kind"), PRINTED)
-def test_printed_page_has_name_date_lines_and_crisis_footer_but_no_navigation(viewing_tab, site_server, track_id, kind):
+def test_printed_page_has_name_date_lines_and_crisis_footer_but_no_navigation(viewing_tab, site_server, track_id,
+                                                                              kind):
     page = viewing_tab.page
     page.goto(site_server.url(page_types(track_id)[kind]))
     page.emulate_media(media="print")
