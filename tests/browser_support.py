@@ -135,9 +135,9 @@ class _StaticSiteHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
-        wanted = all(self.headers.get(name) == value for name, value in WITHOUT_SEARCH_INDEX.items())
+        (header, value), = WITHOUT_SEARCH_INDEX.items()
         index = Path(self.translate_path(path))
-        if wanted and path.endswith(_SEARCH_INDEXES) and index.is_file():
+        if self.headers.get(header) == value and path.endswith(_SEARCH_INDEXES) and index.is_file():
             settings = json.loads(index.read_text(encoding="utf-8"))
             body = json.dumps({key: [] if key in _INDEXED_PAGES else value for key, value in settings.items()}).encode()
             self.send_response(HTTPStatus.OK)

@@ -161,8 +161,8 @@ def test_no_element_scrolls_sideways(viewing_tab, dated_site, site_server, width
     page.set_viewport_size(WIDTHS[width])
     mini_pages = [dated_site.url(f"alpha/{p}") for p in ("", "schedule/", "modules/skills/breathing/",
                                                          "worksheets/log/", "families/", "topics/")]
-    # On a phone, every bundled page of every kind and every worksheet is checked by
-    # test_browser_site's phone test; on a desktop, the worksheets with tables, the widest.
+    # On a phone, test_browser_site's phone test opens every kind of bundled page and every
+    # worksheet (the worksheets' elements too); on a desktop, the worksheets with tables, the widest.
     table_worksheets = [site_server.url(f"{t}/worksheets/{w}/") for t, w in worksheets_spread_over_tracks()
                         if any(f.type == "table" for f in track_view(t).worksheets[w].fields)]
     assert table_worksheets, "the bundled curriculum has worksheets with tables"

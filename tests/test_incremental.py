@@ -1,8 +1,8 @@
 """Only the work an edit needs: the build manifest, the check cache and the progress lines.
 
 The one real build of the mini fixture (two tracks, 13 PDFs) that the test run shares; each
-test works on its own copy of that project folder (curriculum, site and build folder moved as a whole, which
-keeps them up to date), so a test pays only for the rebuild it checks.
+test works on its own copy of that project folder (curriculum, site and build folder moved as a
+whole, which keeps them up to date), so a test pays only for the rebuild it checks.
 """
 
 from __future__ import annotations
