@@ -108,8 +108,15 @@ def item_findings(curriculum: Curriculum, book: RuleBook, cache: CheckCache) -> 
             if isinstance(item, Module):
                 found += tuple(near_copy_findings(curriculum, book.near_copy.ratio, book.near_copy.min_words, [item]))
             return UnitResult(found)
-        yield from cache.result([psychoed_digest(), program, kind, *curriculum.source(kind, item_id).lines,
+        yield from cache.result([psychoed_digest(), program, kind, *source_key(curriculum, kind, item_id),
                                  item.model_dump_json()], compute).findings
+
+
+def source_key(curriculum: Curriculum, kind: str, item_id: str) -> list[str]:
+    """The part of a cache key that findings point into: the file as shown and its lines. A
+    curriculum checked from a renamed folder is a new key, so its findings show the new path."""
+    source = curriculum.source(kind, item_id)
+    return [source.path, *source.lines]
 
 
 # --- where the text is ---------------------------------------------------------------
@@ -174,7 +181,7 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
         texts = list(module_texts(curriculum, view, module))
         audience = "families" if view.for_families(module) else "participants"
         unit = cache.result(
-            [*settings, "module", audience, *curriculum.source("module", module.id).lines, module.model_dump_json()],
+            [*settings, "module", audience, *source_key(curriculum, "module", module.id), module.model_dump_json()],
             lambda: module_findings(curriculum, module, track.id, texts, phrases[audience], book))
         yield from unit.findings
         if unit.grade is not None:
@@ -187,7 +194,7 @@ def track_findings(curriculum: Curriculum, view: TrackView, book: RuleBook, resu
         audience = "families" if worksheet.id in family_worksheets else "participants"
         texts = list(worksheet_texts(curriculum, worksheet, audience))
         yield from cache.result(
-            [*settings, "worksheet", audience, *curriculum.source("worksheet", worksheet.id).lines,
+            [*settings, "worksheet", audience, *source_key(curriculum, "worksheet", worksheet.id),
              worksheet.model_dump_json()],
             lambda: UnitResult(tuple(d for t in texts for d in phrase_findings(t, phrases[audience], book))
                                + tuple(worksheet_readability(worksheet, texts, book, program.language)))).findings

@@ -137,6 +137,12 @@ def test_check_results_come_from_the_cache_and_follow_edits(psychoed, tmp_path):
     second = check_curriculum(curriculum, cache_dir=build_dir)
     assert second.diagnostics == fresh.diagnostics and second.lint.grades == fresh.lint.grades
 
+    copy = tmp_path / "copy" / "program-b"  # the same text in another folder, the same build folder
+    shutil.copytree(curriculum, copy)
+    found_in_copy = {d.path for d in check_curriculum(copy, cache_dir=build_dir).diagnostics if d.rule == "person-first"}
+    assert found_in_copy == {"program-b/modules/skills/breathing.yml"}, "a finding names the file checked"
+    shutil.rmtree(copy.parent)
+
     breathing.write_text(text)
     fixed = check_curriculum(curriculum, cache_dir=build_dir)
     assert not any(d.rule == "person-first" for d in fixed.diagnostics)
