@@ -41,8 +41,11 @@ class Run:
 
 
 @pytest.fixture
-def psychoed(capsys, monkeypatch):
-    """Run the `psychoed` command line in-process and capture what it prints."""
+def psychoed(capsys, monkeypatch, tmp_path_factory):
+    """Run the `psychoed` command line in-process and capture what it prints. It runs in an empty
+    folder of its own unless `cwd` is given, so that what it writes by default (`build/`, the check
+    cache) lands there, never in the repository or in another test's way."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
     def run(*args: str, cwd: Path | None = None) -> Run:
         if cwd is not None:
