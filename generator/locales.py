@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Sequence
 
 import yaml
 
@@ -42,6 +43,13 @@ class Catalogue:
             return str(values[name])
 
         return _PLACEHOLDER.sub(fill, template)
+
+    def spoken_list(self, items: Sequence[object]) -> str:
+        """'2', '2 and 4', '1, 3 and 4': a list as a sentence says it."""
+        words = [str(item) for item in items]
+        if len(words) < 2:
+            return "".join(words)
+        return self.text("list.last_two", first=", ".join(words[:-1]), last=words[-1])
 
     def __call__(self, key: str, **values: object) -> str:
         return self.text(key, **values)

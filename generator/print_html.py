@@ -71,6 +71,16 @@ def handbook_parts(view: TrackView) -> list[HandbookPart]:
     return parts
 
 
+def spare_worksheets(week: WeekView) -> list[tuple[Worksheet, list[int]]]:
+    """Each worksheet the week's sessions hand out, once, with the numbers of the sessions that use
+    it: the facilitator prints spare copies of a file once, however many sessions use it."""
+    sessions: dict[str, tuple[Worksheet, list[int]]] = {}
+    for session in week.sessions:
+        for worksheet in session.worksheets:
+            sessions.setdefault(worksheet.id, (worksheet, []))[1].append(session.number)
+    return list(sessions.values())
+
+
 def handout_documents(view: TrackView, *, large_print: bool = False, weeks: Optional[Collection[int]] = None,
                       track_url: Optional[str] = None,
                       translation: Optional[Translation] = None) -> list[HandoutDocument]:
@@ -150,9 +160,10 @@ class Printer:
         header = f"{t.text('facilitator.title')} · {track} · {t.text('weeks.week_n', n=week.number)}"
         packets = [(a, packet_file(week.number, a)) for a in week_packets(self.view, week)]
         description = t.text("pdf.description_facilitator")
-        html = self._html("facilitator.html.j2", "facilitator", title, header, description, week=week, packets=packets)
+        cover = dict(week=week, packets=packets, spares=spare_worksheets(week))
+        html = self._html("facilitator.html.j2", "facilitator", title, header, description, **cover)
         pieces = (self._piece("facilitator-cover", "cover", "piece.html.j2", "facilitator", title, header, description,
-                              week=week, packets=packets),)
+                              **cover),)
         pieces += tuple(self._piece("facilitator-session", f"session-{s.number}", "piece.html.j2", "facilitator",
                                     t.text("pdf.title_session", title=title, n=s.number), header, description,
                                     session=s)

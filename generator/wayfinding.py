@@ -92,7 +92,4 @@ def long_day(day: datetime.date, words: Optional[Catalogue] = None) -> str:
 def meeting_days_text(days: list[str], *, words: Optional[Catalogue] = None) -> str:
     """'Monday, Wednesday and Thursday'."""
     words = words or catalogue("en")
-    names = [day_name(day, words) for day in days]
-    if len(names) == 1:
-        return names[0]
-    return words.text("list.last_two", first=", ".join(names[:-1]), last=names[-1])
+    return words.spoken_list([day_name(day, words) for day in days])

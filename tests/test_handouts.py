@@ -154,6 +154,27 @@ def test_no_page_of_a_track_is_nearly_empty(anxiety_page_fills):
     assert wasted == []
 
 
+def test_each_facilitator_cover_fits_its_first_page_and_lists_each_file_to_print_once(bundled_pdfs):
+    """The week's sessions, then what to print: one row per file, a worksheet two sessions use
+    names both. The cover ends on page 1: page 2 is the first session, not the end of a list."""
+    merged = 0
+    for week in VIEWS[PDF_TRACK].weeks:
+        pages = bundled_pdfs[PDF_TRACK][f"facilitator-week-{week.number:02d}.pdf"].pages
+        cover, second = pages[0], pages[1]
+        assert "To print before group" in cover and "What (file)" not in second, week.number
+        assert second.index(week.sessions[0].module.title) < second.index("Objectives"), week.number
+        sessions: dict[str, list[int]] = {}
+        for session in week.sessions:
+            for worksheet in session.worksheets:
+                sessions.setdefault(worksheet.id, []).append(session.number)
+        for worksheet_id, numbers in sessions.items():
+            assert cover.count(f"worksheets/{worksheet_id}.pdf") == 1, (week.number, worksheet_id)
+            if len(numbers) > 1:
+                merged += 1
+                assert f"(sessions {', '.join(map(str, numbers[:-1]))} and {numbers[-1]})" in cover, (week.number, worksheet_id)
+    assert merged, "some week of the track hands out one worksheet in two sessions"
+
+
 def test_facilitator_guide_has_objectives_timing_totals_and_what_to_print(bundled_pdfs):
     view = VIEWS["anxiety"]
     week = view.weeks[0]
