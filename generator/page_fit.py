@@ -8,8 +8,8 @@ prose holds 250 to 350 words; a worksheet page has labels and lines down most of
 is never nearly empty. Psychoed prints no page meant to stay blank (no notes pages), so
 there is no exception for write-in pages by design.
 
-Each printed part (a handout, a worksheet, a cover, a facilitator session) is an element with
-class `part` or `cover` and an id. When a part's last page is nearly empty, or a cover runs
+Each printed part (a handout, a worksheet, a cover, a facilitator session, the handbook's
+contents) is an element with class `part`, `cover` or `toc` and an id. When a part's last page is nearly empty, or a cover runs
 past the first page, the document is
 laid out again with that part marked `fit` (then `fit-more`, then `fit-most`): tighter spacing and
 shorter write-in lines (see print.css.j2), never smaller than 12 pt body type. Parts that fit are left
@@ -27,7 +27,7 @@ LITTLE_HEIGHT = 1 / 3
 FIT_CLASSES = ("fit", "fit fit-more", "fit fit-more fit-most")
 COVER = "cover"  # the id of a document's cover, which must fit its first page
 
-_PART = re.compile(r'<(?:article|section|div) class="(part|cover)\b([^"]*)" id="([^"]+)"')
+_PART = re.compile(r'<(?:article|section|div|nav) class="(part|cover|toc)\b([^"]*)" id="([^"]+)"')
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,27 @@ def test_a_long_crisis_list_keeps_half_an_inch_clear_at_every_edge(mini, tmp_pat
         assert "care from your treatment team." in text
 
 
+def test_a_long_timing_table_runs_on_with_its_header_and_prints_its_total_once(mini, tmp_path):
+    """A session's timing too long for what is left of its page (large print) is not moved whole
+    to the next page, leaving a gap or its heading alone: it runs on row by row, its header row
+    repeated, and the total is its last row, once."""
+    module = mini / "modules" / "skills" / "breathing.yml"
+    steps = "".join(f"    - {{minutes: 2, activity: Timing step {n} of the session said in a full sentence}}\n"
+                    for n in range(1, 26))
+    text = module.read_text()
+    start, end = text.index("  timing:\n") + len("  timing:\n"), text.index("  prompts:")
+    module.write_text(text[:start] + steps + text[end:])
+    path = render(documents(mini, large_print=True)["large-print/facilitator-week-01.pdf"], tmp_path)
+    pages = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
+    holding = [n for n, text in enumerate(pages) if "Timing step" in text]
+    assert len(holding) >= 2, "the table is long enough to run on"
+    heading = next(n for n, text in enumerate(pages) if "Timing Clock" in text)
+    assert heading == holding[0] and "Timing step 1 of" in pages[heading], "the heading stays with the first rows"
+    assert all("Clock Minutes Activity" in pages[n] for n in holding), "the header row repeats"
+    assert sum(text.count("50 Total") for text in pages) == 1 and "50 Total" in pages[holding[-1]]
+    assert pages[holding[-1]].index("Timing step 25 of") < pages[holding[-1]].index("50 Total")
+
+
 def test_a_footer_that_cannot_fit_is_an_error_at_program_yml(psychoed, mini, tmp_path):
     many = "crisis:\n" + "".join(
         f"  - name: County crisis line number {n}\n    contact: Call 555-201-70{n:02d} any time, day or night, "
