@@ -9,11 +9,11 @@ is never nearly empty. Psychoed prints no page meant to stay blank (no notes pag
 there is no exception for write-in pages by design.
 
 Each printed part (a handout, a worksheet, a cover, a facilitator session, the handbook's
-contents) is an element with class `part`, `cover` or `toc` and an id. When a part's last page is nearly empty, or a cover runs
-past the first page, the document is
-laid out again with that part marked `fit` (then `fit-more`, then `fit-most`): tighter spacing and
-shorter write-in lines (see print.css.j2), never smaller than 12 pt body type. Parts that fit are left
-exactly as they were.
+contents) is an element with class `part`, `cover` or `toc` and an id. When a part's last page
+is nearly empty, or a cover runs past the first page, the document is laid out again with that
+part marked `fit` (then `fit-more`, then `fit-most`): tighter spacing and shorter write-in lines
+(see print.css.j2), never smaller than 12 pt body type. Parts that fit are left exactly as they
+were.
 """
 
 from __future__ import annotations

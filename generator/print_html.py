@@ -74,11 +74,11 @@ def handbook_parts(view: TrackView) -> list[HandbookPart]:
 def spare_worksheets(week: WeekView) -> list[tuple[Worksheet, list[int]]]:
     """Each worksheet the week's sessions hand out, once, with the numbers of the sessions that use
     it: the facilitator prints spare copies of a file once, however many sessions use it."""
-    sessions: dict[str, tuple[Worksheet, list[int]]] = {}
+    by_id: dict[str, tuple[Worksheet, list[int]]] = {}
     for session in week.sessions:
         for worksheet in session.worksheets:
-            sessions.setdefault(worksheet.id, (worksheet, []))[1].append(session.number)
-    return list(sessions.values())
+            by_id.setdefault(worksheet.id, (worksheet, []))[1].append(session.number)
+    return list(by_id.values())
 
 
 def handout_documents(view: TrackView, *, large_print: bool = False, weeks: Optional[Collection[int]] = None,
