@@ -171,7 +171,8 @@ def test_each_facilitator_cover_fits_its_first_page_and_lists_each_file_to_print
             assert cover.count(f"worksheets/{worksheet_id}.pdf") == 1, (week.number, worksheet_id)
             if len(numbers) > 1:
                 merged += 1
-                assert f"(sessions {', '.join(map(str, numbers[:-1]))} and {numbers[-1]})" in cover, (week.number, worksheet_id)
+                said = f"(sessions {', '.join(map(str, numbers[:-1]))} and {numbers[-1]})"
+                assert said in cover, (week.number, worksheet_id)
     assert merged, "some week of the track hands out one worksheet in two sessions"
 
 

@@ -132,12 +132,12 @@ def test_a_long_timing_table_runs_on_with_its_header_and_prints_its_total_once(m
     module.write_text(text[:start] + steps + text[end:])
     path = render(documents(mini, large_print=True)["large-print/facilitator-week-01.pdf"], tmp_path)
     pages = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(path).pages]
-    holding = [n for n, text in enumerate(pages) if "Timing step" in text]
+    holding = [n for n, page in enumerate(pages) if "Timing step" in page]
     assert len(holding) >= 2, "the table is long enough to run on"
-    heading = next(n for n, text in enumerate(pages) if "Timing Clock" in text)
+    heading = next(n for n, page in enumerate(pages) if "Timing Clock" in page)
     assert heading == holding[0] and "Timing step 1 of" in pages[heading], "the heading stays with the first rows"
     assert all("Clock Minutes Activity" in pages[n] for n in holding), "the header row repeats"
-    assert sum(text.count("50 Total") for text in pages) == 1 and "50 Total" in pages[holding[-1]]
+    assert sum(page.count("50 Total") for page in pages) == 1 and "50 Total" in pages[holding[-1]]
     assert pages[holding[-1]].index("Timing step 25 of") < pages[holding[-1]].index("50 Total")
 
 
