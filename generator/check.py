@@ -47,13 +47,27 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *,
     `lint_tracks` limits the per-track content rules to those tracks (the live preview of one).
     With `cache_dir` (a build folder), per-module results are kept there between runs (check_cache.py);
     a `cache` given instead keeps them in memory, for a process that checks again and again."""
+    return finish_check(check_structure(root), as_of, lint_tracks=lint_tracks, cache_dir=cache_dir, cache=cache)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The first, fast half of the check: the files loaded and every track tailored, with the
+    problems found so far. The content rules (`finish_check`) are the slow half."""
+
+    result: CheckResult
+    lintable: bool  # False when the content rules cannot run (no language, or unsafe patterns)
+
+
+def check_structure(root: Path) -> Structure:
+    """Schema, cross-references, templates and translations: everything but the content rules."""
     try:
         curriculum = load_curriculum(root)
     except CurriculumError as exc:
-        return CheckResult(None, {}, exc.diagnostics)
+        return Structure(CheckResult(None, {}, exc.diagnostics), lintable=False)
     language = language_problems(curriculum)
     if language:  # every check that measures or writes words needs the program's language
-        return CheckResult(curriculum, {}, language)
+        return Structure(CheckResult(curriculum, {}, language), lintable=False)
     views: dict[str, TrackView] = {}
     diagnostics: set[Diagnostic] = set(link_problems(curriculum))
     diagnostics.update(translation_problems(curriculum))
@@ -64,7 +78,20 @@ def check_curriculum(root: Path, as_of: Optional[datetime.date] = None, *,
             diagnostics.update(exc.diagnostics)
     unsafe = unsafe_pattern_problems(curriculum)
     if unsafe:  # the content rules would run these patterns on every text: report them alone
-        return CheckResult(curriculum, views, sorted(diagnostics.union(unsafe)))
+        return Structure(CheckResult(curriculum, views, sorted(diagnostics.union(unsafe))), lintable=False)
+    return Structure(CheckResult(curriculum, views, sorted(diagnostics)), lintable=True)
+
+
+def finish_check(structure: Structure, as_of: Optional[datetime.date] = None, *,
+                 lint_tracks: Optional[Collection[str]] = None, cache_dir: Optional[Path] = None,
+                 cache: Optional[CheckCache] = None) -> CheckResult:
+    """The whole check from its first half: the content rules on the tracks, when they can run,
+    with their findings added to the structure's problems."""
+    if not structure.lintable:
+        return structure.result
+    curriculum, views = structure.result.curriculum, structure.result.views
+    assert curriculum is not None
+    diagnostics = set(structure.result.diagnostics)
     linted_views = views if lint_tracks is None else {t: v for t, v in views.items() if t in lint_tracks}
     if cache is None:
         cache = CheckCache.in_folder(cache_dir) if cache_dir is not None else CheckCache.disabled()

@@ -26,7 +26,7 @@ from .translations.translate import Translation
 
 __all__ = ["FORMAT_VERSION", "PDF_OPTIONS", "HandbookPart", "HandoutBatch", "HandoutDocument", "HandoutKind",
            "RenderReport", "cache_folder", "copy_handouts", "handbook_parts", "handout_batch", "handout_documents",
-           "refresh_handouts", "write_pdf"]
+           "refresh_handouts", "track_handouts", "write_pdf"]
 
 
 def cache_folder(project_dir: Path) -> Path:
@@ -40,6 +40,16 @@ def handout_batch(view: TrackView, project_dir: Path, *, large_print: bool = Fal
     documents = handout_documents(view, large_print=large_print, weeks=weeks, track_url=track_url,
                                   translation=translation)
     return HandoutBatch(tuple(documents), cache_folder(project_dir), large_print, complete=weeks is None)
+
+
+def track_handouts(view: TrackView, project_dir: Path, *, large_print: bool = False,
+                   track_url: str | None = None, translation: Optional[Translation] = None) -> list[HandoutBatch]:
+    """The track's standard PDFs, plus the large-print set when asked for; with `track_url`, the
+    handouts carry QR codes of their pages."""
+    standard = handout_batch(view, project_dir, track_url=track_url, translation=translation)
+    if not large_print:
+        return [standard]
+    return [standard, handout_batch(view, project_dir, large_print=True, track_url=track_url, translation=translation)]
 
 
 def refresh_handouts(batches: Sequence[HandoutBatch], workers: Optional[int] = None,

@@ -9,6 +9,7 @@ SIGKILL), and a worker whose parent is already gone exits at once.
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -47,6 +48,21 @@ def die_with_parent() -> None:
             pass  # no prctl: the check below still catches a parent that is already gone
     if os.getppid() == 1:  # the parent died before the request above took effect
         os._exit(1)
+
+
+def become_pdf_child() -> None:
+    """In a child process that renders PDFs for its parent (the build's or the preview's): die
+    with the parent, leave Ctrl+C to the parent, and on SIGTERM kill the worker processes at
+    once, then unwind, so the PDF cache records what is finished."""
+    die_with_parent()
+    signal.signal(signal.SIGTERM, _kill_workers_and_exit)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _kill_workers_and_exit(signum: int, frame: object) -> None:
+    for child in multiprocessing.active_children():
+        child.kill()
+    raise SystemExit(0)
 
 
 def render_in_time(render: Callable[[str, Path], None], html: str, target: Path, seconds: float) -> None:

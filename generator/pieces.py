@@ -23,7 +23,7 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -108,10 +108,16 @@ class HandoutDocument:
     name: str  # e.g. "week-01.pdf", "worksheets/breathing-log.pdf"
     kind: HandoutKind
     title: str
-    html: str  # the whole document, for `write_pdf`
     pieces: tuple[Piece, ...] = ()
     meta: Optional[PdfMeta] = None
     stamp: Optional[Stamp] = None
+    # The whole document in one HTML file, for `write_pdf`: made only when asked for, since a build
+    # renders pieces.
+    whole_html: Callable[[], str] = field(default=str, repr=False, compare=False)
+
+    @property
+    def html(self) -> str:
+        return self.whole_html()
 
     @property
     def digest(self) -> str:

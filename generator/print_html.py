@@ -5,14 +5,14 @@ pieces: a cover, the handbook's contents, a handout, a worksheet, a facilitator 
 piece is a small HTML document of its own, rendered to PDF once and assembled with the others
 (pieces.py, pdf_assembly.py). A piece's HTML names nothing of the document it goes in except
 its page header, so a participant handout is one piece in its week's packet and the handbook.
-The whole document's HTML is kept too: `write_pdf` renders it in one go (tests, previews).
+The whole document's HTML is made on demand: `write_pdf` renders it in one go (tests, previews).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
-from typing import Collection, Iterable, Optional, TypeVar
+from functools import lru_cache, partial
+from typing import Callable, Collection, Iterable, Optional, TypeVar
 
 import jinja2
 import markdown
@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .crisis import numbers_to_print
 from .dates import WEEKDAYS
+from .jinja_cache import COMPILED_TEMPLATES
 from .locales import Catalogue, catalogue, css_counters
 from .model import Module, Worksheet
 from .page_layout import LARGE_PRINT, STANDARD, layout_constants, page_margins, running_titles
@@ -124,6 +125,9 @@ class Printer:
         footer_only = page_margins(view.program, self.size, header="", large=large_print)
         self.shared_css = self.env.get_template("print.css.j2").render(size=self.size, layout=layout_constants())
         self.stamp = Stamp(view.program.paper, footer_only, self.size, view.program.language, self._page_of())
+        # A handout or worksheet is in several documents (its week's packets, the handbook) with the
+        # same HTML: made once.
+        self._made: dict[tuple[object, ...], Piece] = {}
 
     def _translation_note(self, kind: Optional[str] = None, item_id: Optional[str] = None) -> str:
         """The note for a module or worksheet, or (with no item) for a cover: the program and track."""
@@ -144,7 +148,7 @@ class Printer:
         sessions = packet_sessions(self.view, week, audience)
         context = dict(week=week, sessions=sessions, for_families=for_families)
         description = t.text("pdf.description_packet", n=week.number)
-        html = self._html("packet.html.j2", kind, title, header, description, **context)
+        whole = partial(self._html, "packet.html.j2", kind, title, header, description, **context)
         if self.view.program.handouts.layout == "compact":  # one flow of text: the packet is one piece
             pieces = (self._piece("packet", "cover", "packet.html.j2", kind, title, header, description, **context),)
         else:
@@ -152,7 +156,7 @@ class Printer:
             for s in sessions:
                 pieces += (self._handout(s.module, header, kind),)
                 pieces += tuple(self._worksheet_piece(w) for w in s.worksheets)
-        return self._document(packet_file(week.number, audience), kind, title, html, description, pieces)
+        return self._document(packet_file(week.number, audience), kind, title, whole, description, pieces)
 
     def facilitator(self, week: WeekView) -> HandoutDocument:
         track, t = self.view.track.title, self.words
@@ -161,14 +165,14 @@ class Printer:
         packets = [(a, packet_file(week.number, a)) for a in week_packets(self.view, week)]
         description = t.text("pdf.description_facilitator")
         cover = dict(week=week, packets=packets, spares=spare_worksheets(week))
-        html = self._html("facilitator.html.j2", "facilitator", title, header, description, **cover)
+        whole = partial(self._html, "facilitator.html.j2", "facilitator", title, header, description, **cover)
         pieces = (self._piece("facilitator-cover", "cover", "piece.html.j2", "facilitator", title, header, description,
                               **cover),)
         pieces += tuple(self._piece("facilitator-session", f"session-{s.number}", "piece.html.j2", "facilitator",
                                     t.text("pdf.title_session", title=title, n=s.number), header, description,
                                     session=s)
                         for s in week.sessions)
-        return self._document(facilitator_packet_file(week.number), "facilitator", title, html, description, pieces)
+        return self._document(facilitator_packet_file(week.number), "facilitator", title, whole, description, pieces)
 
     def handbook(self) -> HandoutDocument:
         track, t = self.view.track.title, self.words
@@ -176,7 +180,7 @@ class Printer:
         header = f"{self.program_header} · {t.text('pdf.handbook')}"
         parts = handbook_parts(self.view)
         description = t.text("pdf.description_handbook")
-        html = self._html("handbook.html.j2", "handbook", title, header, description, parts=parts)
+        whole = partial(self._html, "handbook.html.j2", "handbook", title, header, description, parts=parts)
         pieces = (self._piece("handbook-cover", "cover", "piece.html.j2", "handbook", title, header, description),
                   self._piece("contents", "contents", "piece.html.j2", "handbook", title, header, description,
                               parts=parts, pages=page_slot))
@@ -187,15 +191,15 @@ class Printer:
                 shared = self.view.program.handouts.layout == "full"  # a compact packet is one piece of its own
                 pieces += (self._handout(part.module, week_header if shared else header, "packet" if shared else "handbook"),)
             pieces += tuple(self._worksheet_piece(w) for w in part.worksheets)
-        return self._document(HANDBOOK_FILE, "handbook", title, html, description, pieces)
+        return self._document(HANDBOOK_FILE, "handbook", title, whole, description, pieces)
 
     def worksheet(self, worksheet: Worksheet, *, fillable: bool = False) -> HandoutDocument:
         """A blank worksheet to print, or with `fillable` one to fill in on screen (PDF form fields)."""
         title, kind = self._worksheet_title(worksheet, fillable)
-        html = self._html("worksheet.html.j2", kind, title, self.program_header, worksheet.instructions,
+        whole = partial(self._html, "worksheet.html.j2", kind, title, self.program_header, worksheet.instructions,
                           worksheet=worksheet, fillable=fillable)
         name = fillable_worksheet_file(worksheet) if fillable else worksheet_file(worksheet)
-        return self._document(name, kind, title, html, worksheet.instructions, (self._worksheet_piece(worksheet, fillable),))
+        return self._document(name, kind, title, whole, worksheet.instructions, (self._worksheet_piece(worksheet, fillable),))
 
     def _worksheet_title(self, worksheet: Worksheet, fillable: bool) -> tuple[str, HandoutKind]:
         title = self.words.text("pdf.title_fillable" if fillable else "pdf.title_worksheet",
@@ -205,27 +209,34 @@ class Printer:
     def _worksheet_piece(self, worksheet: Worksheet, fillable: bool = False) -> Piece:
         """The one piece of a worksheet, wherever it is printed (a packet, the handbook, alone):
         its pages name the program and track, not a week, so it renders once per track and variant."""
-        title, kind = self._worksheet_title(worksheet, fillable)
-        return self._piece("worksheet", f"worksheet-{worksheet.id}", "worksheet.html.j2", kind, title,
-                           self.program_header, worksheet.instructions, worksheet=worksheet, fillable=fillable)
+        key = ("worksheet", worksheet.id, fillable)
+        if key not in self._made:
+            title, kind = self._worksheet_title(worksheet, fillable)
+            self._made[key] = self._piece("worksheet", f"worksheet-{worksheet.id}", "worksheet.html.j2", kind, title,
+                                          self.program_header, worksheet.instructions, worksheet=worksheet,
+                                          fillable=fillable)
+        return self._made[key]
 
     def _handout(self, module: Module, header: str, kind: HandoutKind) -> Piece:
-        return self._piece("handout", f"module-{module.id}", "piece.html.j2", kind, module.title, header,
-                           module.main_message, module=module)
+        key = ("handout", module.id, header, kind)
+        if key not in self._made:
+            self._made[key] = self._piece("handout", f"module-{module.id}", "piece.html.j2", kind, module.title,
+                                          header, module.main_message, module=module)
+        return self._made[key]
 
     def _piece(self, piece: PieceKind, anchor: str, template: str, kind: HandoutKind, title: str, header: str,
                description: str, **context: object) -> Piece:
         html = self._html(template, kind, title, header, description, numbered=False, piece=piece, **context)
         return Piece(piece, anchor, html)
 
-    def _document(self, name: str, kind: HandoutKind, title: str, html: str, description: str,
+    def _document(self, name: str, kind: HandoutKind, title: str, whole: Callable[[], str], description: str,
                   pieces: tuple[Piece, ...]) -> HandoutDocument:
         program = self.view.program
         meta = PdfMeta(title, program.language, program.organization, " ".join(description.split()),
                        f"{program.name}, {self.view.track.title}, {self.words.text('pdf.keyword')}")
         if self.large_print:
             name = f"{LARGE_PRINT_DIR}/{name}"
-        return HandoutDocument(name, kind, title, html, pieces, meta, self.stamp)
+        return HandoutDocument(name, kind, title, pieces, meta, self.stamp, whole)
 
     def _html(self, template: str, kind: HandoutKind, title: str, header: str, description: str, *,
               numbered: bool = True, **context: object) -> str:
@@ -254,6 +265,7 @@ def _environment(words: Catalogue) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES / "handouts"),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
+        bytecode_cache=COMPILED_TEMPLATES,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -267,6 +279,7 @@ def _environment(words: Catalogue) -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=4096)  # a handout's texts print in its packets and the handbook, in each variant
 def _markdown_html(text: str) -> Markup:
     # markdown_text escapes anything that could open an HTML tag; the allowlist then keeps only
     # safe elements and link targets of what Markdown made (reference links, entities, images).

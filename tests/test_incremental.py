@@ -110,7 +110,9 @@ def test_progress_is_plain_lines_when_not_on_a_terminal(built_once, monkeypatch)
     lines = built_once.progress.splitlines()
     assert lines[0] == "checking the curriculum"
     assert "PDFs 0/13" in lines and "PDFs 13/13" in lines
-    assert lines.index("PDFs 13/13") < lines.index("site of track alpha (1/2)") < lines.index("site of track beta (2/2)")
+    # The PDFs render while the content is checked and the pages are built (pdf_process.py).
+    assert lines.index("checking the content") < lines.index("site of track alpha (1/2)") < lines.index("site of track beta (2/2)")
+    assert lines.index("checking the content") < lines.index("PDF pieces 0/21")
     assert "\r" not in built_once.progress and "\x1b" not in built_once.progress, "no bar, no terminal codes"
 
     class Terminal(io.StringIO):

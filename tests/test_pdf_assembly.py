@@ -258,7 +258,7 @@ def test_a_contents_longer_than_a_page_numbers_the_parts_after_it(tmp_path):
               Piece("handout", "part-1", page('<h1 id="part-1">Part one</h1><p>One.</p>', "Part one")),
               Piece("handout", "part-2", page('<h1 id="part-2">Part two</h1><p>Two.</p>', "Part two")))
     stamp = Stamp("letter", PageMargins(1.0, 1.0, 1.0), STANDARD, "en")
-    document = HandoutDocument("book.pdf", "handbook", "Book", "", pieces, PdfMeta("Book"), stamp)
+    document = HandoutDocument("book.pdf", "handbook", "Book", pieces, PdfMeta("Book"), stamp)
     report = refresh_handouts([HandoutBatch((document,), tmp_path / "handouts")])
     assert names(report.rendered, tmp_path / "handouts") == {"book.pdf"}
     book = tmp_path / "handouts" / "book.pdf"

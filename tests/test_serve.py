@@ -21,7 +21,7 @@ import pytest
 
 from generator.handouts import handout_documents
 from generator.load import load_curriculum
-from generator.preview.handout_names import handout_names
+from generator.handout_names import handout_names
 from generator.tailor import tailor
 
 STARTUP_SECONDS = 180.0  # the first build of the mini fixture, on a busy 2-core machine

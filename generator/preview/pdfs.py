@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import pickle
 import queue
-import signal
 import sys
 import threading
 from dataclasses import dataclass
@@ -21,8 +20,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..handouts import RenderReport, refresh_handouts
-from ..pdf_worker import die_with_parent
-from ..tailor import TrackView
+from ..pdf_process import PrintJob
+from ..pdf_worker import become_pdf_child
 
 _STOP_SECONDS = 5.0
 _PRIORITY = 10  # `nice` increment: the author's next page build comes first
@@ -34,15 +33,6 @@ class PdfOutcome:
     ok: bool
     rendered: int  # PDFs rendered now (0: every one came from the cache)
     message: str  # why it failed, when it did
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    """What the child process needs: the tailored track, and where its handouts are cached."""
-
-    view: TrackView
-    project_dir: Path
-    large_print: bool
 
 
 class BackgroundPdfs:
@@ -58,10 +48,10 @@ class BackgroundPdfs:
         self._process: multiprocessing.process.BaseProcess | None = None
         self._generation = 0
         self._lock = threading.Lock()
-        self._jobs: queue.SimpleQueue[tuple[int, PdfJob]] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[int, PrintJob]] = queue.SimpleQueue()
         threading.Thread(target=self._launch_jobs, name="psychoed-serve-pdf-launcher", daemon=True).start()
 
-    def start(self, job: PdfJob) -> None:
+    def start(self, job: PrintJob) -> None:
         """Render the job's handouts in the background, unless `stop` is called first."""
         with self._lock:
             self._jobs.put((self._generation, job))
@@ -120,21 +110,18 @@ class BackgroundPdfs:
 def _render(build_dir: Path, job_file: Path, results: "multiprocessing.queues.SimpleQueue[tuple[int, str]]") -> None:
     """The child process: make the print HTML, render what the cache lacks, holding the build
     folder's lock."""
-    from ..build import track_handouts
     from ..diagnostics import CurriculumError
     from ..errors import RunError
     from ..lock import holding
 
-    die_with_parent()  # the preview killed outright (SIGKILL) takes this process with it
-    signal.signal(signal.SIGTERM, _stop_workers)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the parent's to answer
+    become_pdf_child()  # the preview killed outright (SIGKILL) takes this process with it
     try:
         os.nice(_PRIORITY)
     except OSError:
         pass
     try:
-        job: PdfJob = pickle.loads(job_file.read_bytes())
-        batches = track_handouts(job.view, job.project_dir, large_print=job.large_print)
+        job: PrintJob = pickle.loads(job_file.read_bytes())
+        batches = job.batches()
         with holding([build_dir], "psychoed serve (PDFs)"):
             report: RenderReport = refresh_handouts(batches)
         results.put((len(report.rendered), ""))
@@ -142,9 +129,3 @@ def _render(build_dir: Path, job_file: Path, results: "multiprocessing.queues.Si
         results.put((0, str(exc)))
         sys.exit(1)
 
-
-def _stop_workers(signum: int, frame: object) -> None:
-    """SIGTERM: kill the renderers at once, then unwind so the cache records what is finished."""
-    for child in multiprocessing.active_children():
-        child.kill()
-    raise SystemExit(0)

@@ -18,22 +18,24 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..build import choose_tracks, write_track_project
+from ..build import choose_tracks
 from ..diagnostics import CurriculumError, errors
 from ..engines import Engine, EngineUnavailable, Publishing, SiteBuildError, get_engine
 from ..errors import RunError, UsageError, environment_problem
+from ..handout_names import named_batches
 from ..handouts import HandoutBatch, copy_handouts
 from ..load import load_curriculum
 from ..lock import holding
+from ..pdf_process import PrintJob
 from ..postbuild import sanitize_page, sanitize_site
 from ..publish import BUILD_MARKER, mark
 from ..render import HANDOUTS_DIR
 from ..shipped import ThemeFiles
+from ..sites import write_track_project
 from ..tailor import tailor
 from .checker import BackgroundCheck, CheckAnswer
 from .error_page import diagnostics_page, messages_page
-from .handout_names import named_batches
-from .pdfs import BackgroundPdfs, PdfJob, PdfOutcome
+from .pdfs import BackgroundPdfs, PdfOutcome
 from .search_index import merge_index, read_index
 
 # A page written by this build has a modification time at or after its start, give or take the
@@ -68,7 +70,7 @@ class PreviewSession:
         self._pages_failure: bytes | None = None
         self._check_done = self._pages_done = False
         self._failing = False  # the error page is up
-        self._job: PdfJob | None = None
+        self._job: PrintJob | None = None
         self.checker = BackgroundCheck(curriculum_dir, track_id, self._answered)
         self.pdfs = BackgroundPdfs(build_dir, scratch, self._pdfs_done)
         self._pdf_timer: threading.Timer | None = None
@@ -163,7 +165,7 @@ class PreviewSession:
         if reload and changed:
             self._reload_browsers()
 
-    def _build_pages(self) -> PdfJob:
+    def _build_pages(self) -> PrintJob:
         with self._site_lock, holding([self.build_dir], "psychoed serve"):
             mark(self.build_dir, BUILD_MARKER)
             self._steps = []
@@ -182,7 +184,7 @@ class PreviewSession:
             self._build_site(engine, config)
             self._step(engine.name, clock)
             self._served_batches = batches
-            return PdfJob(view, project_dir, large_print)
+            return PrintJob(view, project_dir, large_print)
 
     def _step(self, name: str, since: float) -> float:
         now = time.perf_counter()
@@ -235,13 +237,13 @@ class PreviewSession:
         say(f"{outcome.rendered} PDF handout(s) rendered; reloading")
         self._reload_browsers()
 
-    def _plan_pdfs(self, job: PdfJob, save: int) -> None:
+    def _plan_pdfs(self, job: PrintJob, save: int) -> None:
         """Start the PDFs shortly: after the browser's reload, and not at all when a save follows."""
         self._pdf_timer = threading.Timer(_PDF_DELAY_SECONDS, self._start_pdfs, args=(job, save))
         self._pdf_timer.daemon = True
         self._pdf_timer.start()
 
-    def _start_pdfs(self, job: PdfJob, save: int) -> None:
+    def _start_pdfs(self, job: PrintJob, save: int) -> None:
         with self._pdf_start_lock:
             if save == self._saves:
                 self.pdfs.start(job)

@@ -1,19 +1,19 @@
 """The names of a track's PDF handouts, without their print HTML.
 
-The preview's pages link to every handout, and the engine checks those links, so each page
-build needs the names; the print HTML of ~70 documents takes seconds to make and is only
-needed to render the PDFs, which happens after the pages, in the background. The names follow
-`handouts.handout_documents`; a test holds the two lists equal.
+A track's pages link to every handout, and the engine checks those links, so each page build
+needs the names; the print HTML of ~70 documents takes seconds to make and is only needed to
+render the PDFs, which happens beside the page builds (`psychoed build`) or after them (the
+preview). The names follow `handouts.handout_documents`; a test holds the two lists equal.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..handouts import HandoutBatch, HandoutDocument, cache_folder
-from ..print_forms import fillable_worksheet_file
-from ..render import HANDBOOK_FILE, LARGE_PRINT_DIR, facilitator_packet_file, packet_file, week_packets, worksheet_file
-from ..tailor import TrackView
+from .handouts import HandoutBatch, HandoutDocument, cache_folder
+from .print_forms import fillable_worksheet_file
+from .render import HANDBOOK_FILE, LARGE_PRINT_DIR, facilitator_packet_file, packet_file, week_packets, worksheet_file
+from .tailor import TrackView
 
 
 def handout_names(view: TrackView, *, large_print: bool = False) -> list[str]:
@@ -31,11 +31,11 @@ def handout_names(view: TrackView, *, large_print: bool = False) -> list[str]:
 
 
 def named_batches(view: TrackView, project_dir: Path, *, large_print: bool) -> list[HandoutBatch]:
-    """The track's batches as `build.track_handouts` makes them, with names but no print HTML:
+    """The track's batches as `handouts.track_handouts` makes them, with names but no print HTML:
     enough to link the PDFs from the pages (as placeholders until they are rendered)."""
 
     def batch(large: bool) -> HandoutBatch:
-        documents = tuple(HandoutDocument(name, "packet", name, "") for name in handout_names(view, large_print=large))
+        documents = tuple(HandoutDocument(name, "packet", name) for name in handout_names(view, large_print=large))
         return HandoutBatch(documents, cache_folder(project_dir), large)
 
     return [batch(False), batch(True)] if large_print else [batch(False)]
