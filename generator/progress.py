@@ -104,6 +104,12 @@ class TerminalBar(PlainLines):
             self.bar.close()  # type: ignore[attr-defined]
             self.bar = None
 
+    def _line(self, text: str) -> None:
+        if self.bar is None:
+            super()._line(text)
+        else:  # a note while the PDFs count (the pages build meanwhile): above the bar, which stays
+            self.bar.write(text, file=self.stream)  # type: ignore[attr-defined]
+
 
 def for_stream(stream: TextIO = sys.stderr) -> Progress:
     """A bar when `stream` is a terminal and not in CI; plain lines otherwise."""

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from browser_support import TRACKS, track_view
 from conftest import PDF_TRACK, read_page
+from generator.handout_names import handout_names
 from test_browser_accessibility import search_for
 
 
@@ -30,6 +31,26 @@ def test_home_page_links_the_offline_copy(bundled_site, track_id):
     assert f"{track_id}-offline/search/search_index.js" in names
     assert f"{track_id}-offline/assets/javascripts/psychoed-iframe-worker.js" in names
     assert any(name.startswith(f"{track_id}-offline/handouts/") for name in names)
+
+
+@pytest.mark.parametrize("track_id", [PDF_TRACK])
+def test_the_site_and_its_offline_copy_hold_the_rendered_pdfs_not_placeholders(bundled_site, track_id):
+    """The pages build while the PDFs render, linking empty placeholders (sites.py); then each
+    rendered PDF takes its placeholder's place in the published site, the engine project and
+    the offline copy."""
+    cache = bundled_site / "build" / track_id / "handouts"
+    names = handout_names(track_view(track_id))
+    for folder in (bundled_site / "site" / track_id / "handouts", bundled_site / "build" / track_id / "docs" / "handouts"):
+        published = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf"))
+        assert published == sorted(names), folder
+        for name in names:
+            data = (folder / name).read_bytes()
+            assert data.startswith(b"%PDF-") and data == (cache / name).read_bytes(), f"{folder}/{name}"
+    with zipfile.ZipFile(offline_zip(bundled_site, track_id)) as archive:
+        zipped = {n.split("/handouts/", 1)[1]: archive.read(n) for n in archive.namelist()
+                  if "/handouts/" in n and n.endswith(".pdf")}
+    assert sorted(zipped) == sorted(names)
+    assert all(zipped[name] == (cache / name).read_bytes() for name in names)
 
 
 def test_a_track_built_as_pages_only_has_no_offline_copy_and_placeholder_pdfs(bundled_site):

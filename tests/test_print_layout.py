@@ -63,8 +63,11 @@ def documents(curriculum: Path, track: str = "alpha", **options) -> dict[str, Ha
 
 
 def render(document: HandoutDocument, folder: Path) -> Path:
-    target = folder / document.name
-    write_pdf(document.html, target)
+    return render_html(document.html, folder / document.name)
+
+
+def render_html(html: str, target: Path) -> Path:
+    write_pdf(html, target)
     return target
 
 
@@ -91,7 +94,8 @@ def mini_pdfs(tmp_path_factory) -> dict[str, Path]:
     docs = documents(MINI, track_url=TRACK_URL)
     chosen = [docs[name] for name in ("week-01.pdf", "worksheets/log.pdf", "worksheets/fillable/log.pdf")]
     with ProcessPoolExecutor(2) as pool:
-        paths = list(pool.map(render, chosen, [folder] * len(chosen)))
+        # The HTML goes to the pool, not the document: a document makes its whole HTML on demand.
+        paths = list(pool.map(render_html, [d.html for d in chosen], [folder / d.name for d in chosen]))
     return {document.name: path for document, path in zip(chosen, paths)}
 
 

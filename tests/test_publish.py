@@ -4,6 +4,7 @@ builds start from the fixture's rendered PDFs (`warm_build_dir`): these tests ar
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 
 from conftest import html_pages, read_page
 
@@ -44,6 +45,24 @@ def test_failed_validation_leaves_the_previous_site_untouched(psychoed, mini, wa
     assert "curriculum/tracks/beta.yml:2:1: error: YAML syntax error" in run.out
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "curriculum", "site"], "no staging left behind"
+
+
+def test_a_content_error_stops_the_pdfs_rendering_beside_it(psychoed, mini, warm_build_dir, tmp_path):
+    """The PDFs render in a child process from the moment the structure passes (pdf_process.py);
+    a finding of the content rules ends the build with that finding, stops the child, and
+    publishes nothing."""
+    out = tmp_path / "site"
+    assert psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build").code == 0
+    before = snapshot(out)
+    breathing = mini / "modules" / "skills" / "breathing.yml"
+    # A new PDF to render for each track: the child has work to stop.
+    breathing.write_text(breathing.read_text().replace("summary: ", "summary: Addicts and alcoholics can do this. ", 1))
+    run = psychoed("build", "--curriculum", mini, "--out", out, "--build-dir", tmp_path / "build")
+    assert run.code == 1
+    assert "curriculum/modules/skills/breathing.yml:3:10: error: [person-first] avoid “Addicts”" in run.out
+    assert multiprocessing.active_children() == [], "the PDF process is gone"
+    assert snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no staging left behind"
 
 
 def test_failed_mkdocs_build_leaves_the_previous_site_untouched(psychoed, mini, warm_build_dir, tmp_path):
