@@ -33,6 +33,7 @@ from .render import HANDOUTS_DIR
 from .shipped import ThemeFiles
 from .sites import BuiltSite, build_site, publish_handouts
 
+
 @dataclass(frozen=True)
 class BuildPaths:
     curriculum: Path

@@ -24,7 +24,7 @@ from typing import Optional, Sequence
 
 from .errors import RunError
 from .handouts import HandoutBatch, RenderReport, refresh_handouts, track_handouts
-from .pdf_worker import become_pdf_child
+from .pdf_worker import become_pdf_child, process_context
 from .progress import Progress
 from .tailor import TrackView
 from .translations.translate import Translation
@@ -57,7 +57,7 @@ class BackgroundHandouts:
         if not jobs:
             self._outcome = ("report", RenderReport((), ()))
             return
-        context = multiprocessing.get_context("spawn")  # a fork would copy whatever threads the caller runs
+        context = process_context()
         receiving, sending = context.Pipe(duplex=False)
         self._process = context.Process(target=_render, args=(list(jobs), sending), name="psychoed-pdfs")
         self._process.start()

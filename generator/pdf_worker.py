@@ -85,6 +85,15 @@ def render_in_time(render: Callable[[str, Path], None], html: str, target: Path,
         signal.signal(signal.SIGALRM, previous)
 
 
+def process_context() -> multiprocessing.context.BaseContext:
+    """How to start a process that renders PDFs: a fork on Linux while this process runs no
+    other thread (the new process starts with Psychoed imported and needs nothing sent to it);
+    otherwise a spawn, since a fork would copy locks that another thread may be holding."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 Call = tuple[object, Callable[..., object], tuple]  # a key, a function and its arguments
 
 
@@ -107,7 +116,8 @@ class Workers:
                 yield key
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.count, initializer=die_with_parent)
+            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=process_context(),
+                                             initializer=die_with_parent)
         futures = {self._pool.submit(function, *arguments): key for key, function, arguments in calls}
         try:
             for future in as_completed(futures):
