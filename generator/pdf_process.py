@@ -11,6 +11,8 @@ A process, not a thread: making the print HTML is pure Python and would hold the
 lock the content rules need. The child reports its progress and its outcome through a pipe;
 stopping it (a check that fails, Ctrl+C) kills its workers at once, and what they finished
 stays in the PDF cache. It takes no lock: the build holds the build folder's lock throughout.
+It is forked when the build runs no other thread (it then starts with everything imported),
+and spawned otherwise (pdf_worker.process_context).
 """
 
 from __future__ import annotations
@@ -24,12 +26,10 @@ from typing import Optional, Sequence
 
 from .errors import RunError
 from .handouts import HandoutBatch, RenderReport, refresh_handouts, track_handouts
-from .pdf_worker import become_pdf_child, process_context
+from .pdf_worker import become_pdf_child, process_context, stop_child
 from .progress import Progress
 from .tailor import TrackView
 from .translations.translate import Translation
-
-_STOP_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -90,15 +90,9 @@ class BackgroundHandouts:
 
     def stop(self) -> None:
         """Stop the child if it is still at work (a finished child is left as it is)."""
-        process = self._process
-        if process is None or not process.is_alive():
-            return
-        process.terminate()
-        process.join(_STOP_SECONDS)
-        if process.is_alive():
-            process.kill()
-            process.join()
-        self._listener.join()
+        if self._process is not None and self._process.is_alive():
+            stop_child(self._process)
+            self._listener.join()
 
     def _listen(self, receiving: Connection, progress: Progress) -> None:
         """Pass the child's progress on, until its outcome arrives or it is gone."""

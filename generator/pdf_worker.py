@@ -59,6 +59,18 @@ def become_pdf_child() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def stop_child(process: multiprocessing.process.BaseProcess, seconds: float = 5.0) -> None:
+    """Stop a PDF child process that may still be at work: SIGTERM (it kills its workers and
+    records what they finished), then SIGKILL if it has not ended within `seconds`."""
+    if not process.is_alive():
+        return
+    process.terminate()
+    process.join(seconds)
+    if process.is_alive():
+        process.kill()
+        process.join()
+
+
 def _kill_workers_and_exit(signum: int, frame: object) -> None:
     for child in multiprocessing.active_children():
         child.kill()

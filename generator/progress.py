@@ -78,7 +78,9 @@ class PlainLines:
         self.total = self.count = 0
 
     def _line(self, text: str) -> None:
-        print(text, file=self.stream, flush=True)
+        # One write per line: a build's notes and its PDF counts come from two threads.
+        self.stream.write(f"{text}\n")
+        self.stream.flush()
 
 
 class TerminalBar(PlainLines):

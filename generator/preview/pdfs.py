@@ -21,9 +21,8 @@ from typing import Callable
 
 from ..handouts import RenderReport, refresh_handouts
 from ..pdf_process import PrintJob
-from ..pdf_worker import become_pdf_child
+from ..pdf_worker import become_pdf_child, stop_child
 
-_STOP_SECONDS = 5.0
 _PRIORITY = 10  # `nice` increment: the author's next page build comes first
 
 
@@ -89,13 +88,8 @@ class BackgroundPdfs:
 
     def _stop_locked(self) -> None:
         process, self._process = self._process, None
-        if process is None or not process.is_alive():
-            return
-        process.terminate()
-        process.join(_STOP_SECONDS)
-        if process.is_alive():
-            process.kill()
-            process.join()
+        if process is not None:
+            stop_child(process)
 
     def _wait(self, generation: int, process: multiprocessing.process.BaseProcess,
               results: "multiprocessing.queues.SimpleQueue[tuple[int, str]]", job_file: Path) -> None:
