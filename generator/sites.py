@@ -79,7 +79,7 @@ def publish_handouts(site: BuiltSite) -> None:
     if site.offline_site is not None:
         offline_zip = offline_project_dir(site.project_dir) / f"{site.offline_site.name}.zip"
         zip_folder(site.offline_site, offline_zip)
-        shutil.rmtree(site.offline_site)
+        shutil.rmtree(site.offline_site.parent)  # "built/", which holds only this site
         for folder in (site.project_dir / "docs", site.site_dir):
             _replace_with_copy(offline_zip, folder / offline_copy_file(site.view.track))
 
