@@ -197,7 +197,7 @@ class Printer:
         """A blank worksheet to print, or with `fillable` one to fill in on screen (PDF form fields)."""
         title, kind = self._worksheet_title(worksheet, fillable)
         whole = partial(self._html, "worksheet.html.j2", kind, title, self.program_header, worksheet.instructions,
-                          worksheet=worksheet, fillable=fillable)
+                        worksheet=worksheet, fillable=fillable)
         name = fillable_worksheet_file(worksheet) if fillable else worksheet_file(worksheet)
         return self._document(name, kind, title, whole, worksheet.instructions, (self._worksheet_piece(worksheet, fillable),))
 
