@@ -107,7 +107,8 @@ class BackgroundHandouts:
                 if kind in ("report", "error"):
                     self._outcome = (kind, arguments[0])
                     return
-                counting = kind != "done" and (counting or kind == "start")
+                if kind in ("start", "done"):
+                    counting = kind == "start"
                 getattr(progress, kind)(*arguments)
         finally:
             receiving.close()

@@ -112,8 +112,8 @@ class HandoutDocument:
     meta: Optional[PdfMeta] = None
     stamp: Optional[Stamp] = None
     # The whole document in one HTML file, for `write_pdf`: made only when asked for, since a build
-    # renders pieces.
-    whole_html: Callable[[], str] = field(default=str, repr=False, compare=False)
+    # renders pieces. A document known by its name alone (handout_names.py) has none: "".
+    whole_html: Callable[[], str] = field(default=lambda: "", repr=False, compare=False)
 
     @property
     def html(self) -> str:
